@@ -1,0 +1,94 @@
+//! What editors and readers write, as read from disk: the front matter of each kind of content
+//! file and the files themselves. Part of the load stage; [`crate::resolve`] turns these into the
+//! linked-up [`crate::site::Site`].
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::front_matter::Date;
+
+/// One content file: where it is, its front matter and its Markdown body.
+#[derive(Debug, Clone)]
+pub struct Source<F> {
+    /// The file, relative to the site root (for messages).
+    pub path: PathBuf,
+    /// The name the file gives the item: the file stem, or the folder of a bundle.
+    pub stem: String,
+    pub front: F,
+    pub body: String,
+}
+
+/// An article's front matter.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ArticleFront {
+    pub title: String,
+    pub date: Date,
+    pub author: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub category: Option<String>,
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
+    pub image_caption: Option<String>,
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<String>,
+    pub comments: Option<bool>,
+}
+
+/// A stand-alone page's front matter.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PageFront {
+    pub title: String,
+    pub description: Option<String>,
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// An author file (`content/authors/<id>.toml`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthorFront {
+    pub name: String,
+    pub role: Option<String>,
+    pub bio: Option<String>,
+    pub avatar: Option<String>,
+    pub twitter: Option<String>,
+    pub website: Option<String>,
+    /// Kept for the newsroom's own use; never published.
+    pub email: Option<String>,
+}
+
+/// A reader comment's front matter. Every field but `author_id` was typed by a stranger.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommentFront {
+    pub author: String,
+    pub date: Date,
+    pub parent: Option<String>,
+    pub website: Option<String>,
+    pub email_hash: Option<String>,
+    pub author_id: Option<String>,
+}
+
+/// A comment file with the article it belongs to (the name of its folder).
+#[derive(Debug, Clone)]
+pub struct CommentSource {
+    pub article: String,
+    pub source: Source<CommentFront>,
+}
+
+/// A file that sits beside an article bundle's `index.md` and is published beside its page.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// The bundle folder's name (the article's file stem).
+    pub bundle: String,
+    /// The file on disk.
+    pub from: PathBuf,
+    /// Its path inside the bundle folder, with `/` separators.
+    pub name: String,
+}

@@ -1,0 +1,262 @@
+//! Front matter: splitting a content file into its TOML header and Markdown body, and reading
+//! TOML (front matter, author files, site.toml) with positions that point into the real file.
+//!
+//! Part of the load stage.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::error::{Diagnostic, line_column};
+
+/// A content file cut in two: its front matter and its body.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The TOML between the `+++` lines.
+    pub front_matter: &'a str,
+    /// How many lines of the file come before the front matter (the opening `+++`), so a line
+    /// number in the TOML becomes a line number in the file.
+    pub line_offset: usize,
+    /// The Markdown after the closing `+++`.
+    pub body: &'a str,
+}
+
+/// Cuts `text` at its `+++` lines; the error says how to fix the file.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first_line = text.lines().next().unwrap_or("");
+    if first_line.trim_end() == "---" {
+        return Err(Diagnostic::at(
+            path,
+            1,
+            1,
+            "this file starts with `---` (YAML front matter), but sitrep reads TOML front matter \
+             between two lines of `+++`: change both `---` lines to `+++` and write the fields as \
+             TOML (`title = \"...\"`)",
+        ));
+    }
+    if first_line.trim_end() != "+++" {
+        return Err(Diagnostic::at(
+            path,
+            1,
+            1,
+            "missing front matter: the file must start with a line of `+++`, then TOML fields, \
+             then another line of `+++`",
+        ));
+    }
+    let after_open = &text[first_line.len()..];
+    let after_open = after_open
+        .strip_prefix("\r\n")
+        .or_else(|| after_open.strip_prefix('\n'))
+        .unwrap_or(after_open);
+    let mut offset = 0;
+    for line in after_open.split_inclusive('\n') {
+        if line.trim_end_matches(['\r', '\n']) == "+++" {
+            return Ok(Split {
+                front_matter: &after_open[..offset],
+                line_offset: 1,
+                body: &after_open[offset + line.len()..],
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::at(
+        path,
+        1,
+        1,
+        "the front matter opened with `+++` on line 1 is never closed: add a line of `+++` after \
+         the last field",
+    ))
+}
+
+/// Reads TOML into `T`. Keys `T` does not know become warnings (they catch `tittle = ...`);
+/// errors carry the file's own line and column, `line_offset` lines below the TOML's.
+pub fn parse_toml<T: DeserializeOwned>(
+    path: &Path,
+    toml_text: &str,
+    line_offset: usize,
+) -> Result<(T, Vec<Diagnostic>), Diagnostic> {
+    let mut unknown = Vec::new();
+    let deserializer = toml::Deserializer::parse(toml_text).map_err(|e| toml_error(path, toml_text, line_offset, &e))?;
+    let value: T = serde_ignored::deserialize(deserializer, |key| unknown.push(key.to_string()))
+        .map_err(|e| toml_error(path, toml_text, line_offset, &e))?;
+    let warnings = unknown
+        .into_iter()
+        .map(|key| {
+            let message = format!("unknown field `{key}` is ignored (check its spelling)");
+            match find_key_line(toml_text, &key) {
+                Some(line) => Diagnostic::at(path, line + line_offset, 1, message),
+                None => Diagnostic::new(path, message),
+            }
+        })
+        .collect();
+    Ok((value, warnings))
+}
+
+fn toml_error(path: &Path, toml_text: &str, line_offset: usize, error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim().to_string();
+    match error.span() {
+        Some(span) => {
+            let (line, column) = line_column(toml_text, span.start);
+            Diagnostic::at(path, line + line_offset, column, message)
+        }
+        None => Diagnostic::new(path, message),
+    }
+}
+
+/// The 1-based line where a top-level key (the last part of a dotted path) is written.
+fn find_key_line(toml_text: &str, key: &str) -> Option<usize> {
+    let last = key.rsplit('.').next()?;
+    toml_text.lines().position(|line| {
+        let line = line.trim_start();
+        line.strip_prefix(last)
+            .is_some_and(|rest| rest.trim_start().starts_with('='))
+    }).map(|i| i + 1)
+}
+
+/// A point in time as written in front matter: a TOML date or datetime, or a string holding
+/// RFC 3339 or `YYYY-MM-DD`. Times without an offset are taken as UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub DateTime<FixedOffset>);
+
+impl Date {
+    /// Parses the text forms a date may take.
+    pub fn parse(text: &str) -> Option<Date> {
+        let text = text.trim();
+        if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+            return Some(Date(dt));
+        }
+        let utc = FixedOffset::east_opt(0)?;
+        for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+            if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+                return Some(Date(naive.and_local_timezone(utc).single()?));
+            }
+        }
+        let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+        Some(Date(day.and_hms_opt(0, 0, 0)?.and_local_timezone(utc).single()?))
+    }
+
+    /// RFC 3339, for `datetime` attributes and machine readers.
+    pub fn iso(&self) -> String {
+        self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+
+    /// The date as a reader sees it: "14 October 2026".
+    pub fn human(&self) -> String {
+        self.0.format("%-d %B %Y").to_string()
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = match toml::Value::deserialize(deserializer)? {
+            toml::Value::Datetime(dt) => dt.to_string(),
+            toml::Value::String(s) => s,
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a date such as 2026-11-28 or 2026-11-28T09:30:00Z, found a {}",
+                    other.type_str()
+                )));
+            }
+        };
+        Date::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{text}` is not a date: write 2026-11-28, or 2026-11-28T09:30:00Z with a time"
+            ))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    struct Fm {
+        title: String,
+        date: Date,
+    }
+
+    #[test]
+    fn splits_front_matter_and_body() {
+        let s = split(Path::new("a.md"), "+++\ntitle = \"x\"\n+++\nBody\n").unwrap();
+        assert_eq!(s.front_matter, "title = \"x\"\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.line_offset, 1);
+    }
+
+    #[test]
+    fn splits_crlf_files() {
+        let s = split(Path::new("a.md"), "+++\r\ntitle = \"x\"\r\n+++\r\nBody").unwrap();
+        assert_eq!(s.front_matter, "title = \"x\"\r\n");
+        assert_eq!(s.body, "Body");
+    }
+
+    #[test]
+    fn yaml_front_matter_is_explained() {
+        let e = split(Path::new("a.md"), "---\ntitle: x\n---\n").unwrap_err();
+        assert!(e.message.contains("TOML front matter"), "{}", e.message);
+        assert_eq!((e.line, e.column), (Some(1), Some(1)));
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let e = split(Path::new("a.md"), "+++\ntitle = \"x\"\n").unwrap_err();
+        assert!(e.message.contains("never closed"));
+    }
+
+    #[test]
+    fn toml_errors_point_at_the_file_line() {
+        let text = "+++\ntitle = \"x\"\ndate = 2026-13-45\n+++\n";
+        let s = split(Path::new("a.md"), text).unwrap();
+        let e = parse_toml::<Fm>(Path::new("a.md"), s.front_matter, s.line_offset).unwrap_err();
+        assert_eq!(e.line, Some(3), "{e}");
+    }
+
+    #[test]
+    fn missing_fields_are_named() {
+        let e = parse_toml::<Fm>(Path::new("a.md"), "title = \"x\"\n", 1).unwrap_err();
+        assert!(e.message.contains("date"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_are_warnings_with_lines() {
+        let (fm, warnings) =
+            parse_toml::<Fm>(Path::new("a.md"), "title = \"x\"\ndate = 2026-01-02\ntittle = \"y\"\n", 1).unwrap();
+        assert_eq!(fm.title, "x");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].line, Some(4));
+        assert!(warnings[0].message.contains("tittle"));
+    }
+
+    #[test]
+    fn dates_in_every_accepted_form() {
+        let cases = [
+            "date = 2026-11-28",
+            "date = 2026-11-28T09:30:00Z",
+            "date = 2026-11-28T10:30:00+01:00",
+            "date = 2026-11-28T09:30:00",
+            "date = \"2026-11-28T09:30:00Z\"",
+            "date = \"2026-11-28\"",
+        ];
+        for case in cases {
+            let text = format!("title = \"t\"\n{case}\n");
+            let (fm, _) = parse_toml::<Fm>(Path::new("a.md"), &text, 0).unwrap();
+            assert_eq!(fm.date.0.date_naive().to_string(), "2026-11-28", "{case}");
+        }
+        let (a, _) = parse_toml::<Fm>(Path::new("a"), "title=\"\"\ndate = 2026-11-28T10:30:00+01:00", 0).unwrap();
+        let (b, _) = parse_toml::<Fm>(Path::new("a"), "title=\"\"\ndate = 2026-11-28T09:30:00Z", 0).unwrap();
+        assert_eq!(a.date, b.date);
+        assert_eq!(b.date.human(), "28 November 2026");
+        assert_eq!(b.date.iso(), "2026-11-28T09:30:00Z");
+    }
+
+    #[test]
+    fn bad_date_strings_are_errors_on_their_line() {
+        let e = parse_toml::<Fm>(Path::new("a.md"), "title = \"x\"\ndate = \"last tuesday\"\n", 1).unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(e.message.contains("last tuesday"), "{e}");
+    }
+}

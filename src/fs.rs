@@ -1,0 +1,84 @@
+//! File-system calls, each of which names its path in the error it returns.
+//!
+//! Every other module reaches the disk through here, so no error reaches the user as a bare
+//! "No such file or directory".
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+fn at(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+pub fn read_to_string(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(at(path))
+}
+
+pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(at(path))
+}
+
+pub fn create_dir_all(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path).map_err(at(path))
+}
+
+pub fn copy(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to).map(|_| ()).map_err(at(from))
+}
+
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).map_err(at(from))
+}
+
+/// Removes a folder and everything in it; a folder that is not there is not an error.
+pub fn remove_dir_all(path: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other.map_err(at(path)),
+    }
+}
+
+/// The files (not folders) under `dir`, at any depth, in sorted order so that every build walks
+/// them the same way. A missing folder has no files.
+pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::Io {
+                path,
+                source: e.into(),
+            }
+        })?;
+        if entry.file_type().is_file() {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+/// The absolute, symlink-free form of a path whose last parts may not exist yet.
+pub fn absolute(path: &Path) -> Result<PathBuf> {
+    let path = std::path::absolute(path).map_err(at(path))?;
+    let mut existing = path.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_owned());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = std::fs::canonicalize(existing).map_err(at(existing))?;
+    resolved.extend(rest.iter().rev());
+    Ok(resolved)
+}

@@ -1,0 +1,167 @@
+//! sitrep: a static site generator for defence and security newsrooms.
+//!
+//! A build is a one-way pipeline: [`load`](load::load) reads the site folder into
+//! [`Sources`](load::Sources), [`resolve`](resolve::resolve) links it into a [`Site`](site::Site)
+//! (collecting every error), [`render`](render::render) turns each page into HTML in parallel,
+//! and [`output`] writes it to a staging folder that replaces the output only when all went well.
+//! Only the first and last stages touch the disk. The library never prints; it returns a
+//! [`BuildReport`] or an [`Error`].
+
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod front_matter;
+mod fs;
+pub mod load;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod resolve;
+pub mod sanitize;
+pub mod site;
+pub mod slugs;
+pub mod templates;
+pub mod thread;
+pub mod views;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+
+pub use error::{Diagnostic, Error, Result};
+use resolve::ResolveOptions;
+
+/// What to build and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder.
+    pub root: PathBuf,
+    /// Where the site goes; `<root>/public` when `None`.
+    pub output: Option<PathBuf>,
+    /// Publish drafts and future-dated articles (preview).
+    pub drafts: bool,
+    /// Replaces `base_url` from site.toml.
+    pub base_url: Option<String>,
+    /// The build's clock, for scheduled articles; see [`build_clock`].
+    pub now: DateTime<Utc>,
+}
+
+impl BuildOptions {
+    /// Options for the site at `root` with every default.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            drafts: false,
+            base_url: None,
+            now: build_clock(),
+        }
+    }
+
+    fn resolve_options(&self) -> ResolveOptions {
+        ResolveOptions {
+            drafts: self.drafts,
+            now: self.now,
+            base_url: self.base_url.clone(),
+        }
+    }
+}
+
+/// What a finished build did.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// Where the site was written (`None` for `check`).
+    pub output: Option<PathBuf>,
+    pub articles: usize,
+    pub authors: usize,
+    pub comments: usize,
+    pub pages: usize,
+    pub files: usize,
+    /// Problems that did not stop the build, sorted by file.
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// The current time, or `SOURCE_DATE_EPOCH` when set, so a build can be reproduced exactly.
+pub fn build_clock() -> DateTime<Utc> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| DateTime::from_timestamp(secs, 0))
+        .unwrap_or_else(Utc::now)
+}
+
+/// Builds the site into its output folder.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let sources = load::load(&options.root)?;
+    let output = match &options.output {
+        Some(dir) => fs::absolute(dir)?,
+        None => sources.root.join("public"),
+    };
+    check_output_location(&sources.root, &output)?;
+    let site = resolve::resolve(sources, &options.resolve_options())?;
+    let tera = prepare_templates(&site)?;
+
+    let staging = output::Staging::create(&output)?;
+    match render::render(&site, &tera, &staging) {
+        Ok(counts) => {
+            staging.commit()?;
+            Ok(report(&site, counts, Some(output), started))
+        }
+        Err(e) => {
+            staging.abandon();
+            Err(e)
+        }
+    }
+}
+
+/// Loads, resolves and renders the whole site without writing anything: every error a build
+/// would find.
+pub fn check(options: &BuildOptions) -> Result<BuildReport> {
+    let started = Instant::now();
+    let sources = load::load(&options.root)?;
+    let site = resolve::resolve(sources, &options.resolve_options())?;
+    let tera = prepare_templates(&site)?;
+    let counts = render::render(&site, &tera, &output::Discard)?;
+    Ok(report(&site, counts, None, started))
+}
+
+fn prepare_templates(site: &site::Site) -> Result<tera::Tera> {
+    let mut tera = templates::load(&site.templates)?;
+    tera.global_context().insert("site", &render::site_view(site));
+    Ok(tera)
+}
+
+fn report(site: &site::Site, counts: render::RenderCounts, output: Option<PathBuf>, started: Instant) -> BuildReport {
+    BuildReport {
+        output,
+        articles: site.articles.len(),
+        authors: site.authors.len(),
+        comments: site.comment_count,
+        pages: counts.pages,
+        files: counts.files,
+        warnings: site.warnings.clone(),
+        elapsed: started.elapsed(),
+    }
+}
+
+/// The output folder is replaced whole on each build, so it must not hold the site itself.
+fn check_output_location(root: &Path, output: &Path) -> Result<()> {
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "{}: {why}; pick another --output (the default is <root>/public)",
+            output.display()
+        )))
+    };
+    if root.starts_with(output) {
+        return refuse("the output folder would contain the site's own files");
+    }
+    for dir in ["content", "templates", "static"] {
+        if output.starts_with(root.join(dir)) {
+            return refuse(&format!("the output folder is inside {dir}/"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,250 @@
+//! The load stage: reads `site.toml`, every content file, the site's templates and the list of
+//! static files, in parallel, and parses front matter. Problems are collected, not thrown, so one
+//! run reports them all.
+
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::config::Config;
+use crate::content::{ArticleFront, Asset, AuthorFront, CommentFront, CommentSource, PageFront, Source};
+use crate::error::{Diagnostic, Diagnostics, Error, Result, relative};
+use crate::front_matter;
+use crate::fs;
+
+/// Everything read from a site folder, before anything is linked up.
+#[derive(Debug)]
+pub struct Sources {
+    /// The site folder, absolute.
+    pub root: PathBuf,
+    pub config: Config,
+    pub articles: Vec<Source<ArticleFront>>,
+    pub pages: Vec<Source<PageFront>>,
+    pub authors: Vec<Source<AuthorFront>>,
+    pub comments: Vec<CommentSource>,
+    /// Files published beside bundled articles.
+    pub assets: Vec<Asset>,
+    /// Files under `static/`, relative to it, with `/` separators.
+    pub static_files: Vec<String>,
+    /// The site's own templates (name relative to `templates/`, text).
+    pub templates: Vec<(String, String)>,
+    /// Errors and warnings found while reading.
+    pub diagnostics: Diagnostics,
+}
+
+/// Reads the site at `root`.
+pub fn load(root: &Path) -> Result<Sources> {
+    if !root.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: no such site folder (pass the folder that holds site.toml with --root)",
+            root.display()
+        )));
+    }
+    let root = fs::absolute(root)?;
+    let mut diagnostics = Diagnostics::default();
+
+    let config_path = root.join("site.toml");
+    let config = if config_path.exists() {
+        let text = fs::read_to_string(&config_path)?;
+        match front_matter::parse_toml::<Config>(Path::new("site.toml"), &text, 0) {
+            Ok((config, warnings)) => {
+                diagnostics.warnings.extend(warnings);
+                config
+            }
+            Err(e) => {
+                diagnostics.error(e);
+                Config::default()
+            }
+        }
+    } else {
+        diagnostics.warn(Diagnostic::new("site.toml", "no site.toml: using default settings"));
+        Config::default()
+    };
+
+    let content = root.join("content");
+    let (articles, assets) = article_files(&root, &content.join("articles"), &mut diagnostics)?;
+    let articles = read_all(&root, articles, markdown_source::<ArticleFront>, &mut diagnostics);
+
+    let pages = files_with_ext(&content.join("pages"), "md", &root, &mut diagnostics)?;
+    let pages = read_all(&root, pages, markdown_source::<PageFront>, &mut diagnostics);
+
+    let authors = files_with_ext(&content.join("authors"), "toml", &root, &mut diagnostics)?;
+    let authors = read_all(&root, authors, toml_source::<AuthorFront>, &mut diagnostics);
+
+    let comments = comment_files(&root, &content.join("comments"), &mut diagnostics)?;
+    let comments = read_all(&root, comments, markdown_source::<CommentFront>, &mut diagnostics)
+        .into_iter()
+        .map(|source| CommentSource {
+            article: source
+                .path
+                .parent()
+                .and_then(Path::file_name)
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            source,
+        })
+        .collect();
+
+    let static_dir = root.join("static");
+    let static_files = fs::files_under(&static_dir)?
+        .iter()
+        .map(|p| slash_path(&relative(&static_dir, p)))
+        .collect();
+
+    let templates_dir = root.join("templates");
+    let mut templates = Vec::new();
+    for path in fs::files_under(&templates_dir)? {
+        let name = slash_path(&relative(&templates_dir, &path));
+        templates.push((name, fs::read_to_string(&path)?));
+    }
+
+    Ok(Sources {
+        root,
+        config,
+        articles,
+        pages,
+        authors,
+        comments,
+        assets,
+        static_files,
+        templates,
+        diagnostics,
+    })
+}
+
+/// `content/articles/<slug>.md` and `content/articles/<slug>/index.md` with the files beside it.
+fn article_files(
+    root: &Path,
+    dir: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Result<(Vec<(PathBuf, String)>, Vec<Asset>)> {
+    let files = fs::files_under(dir)?;
+    let bundles: Vec<&Path> = files
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n == "index.md") && p.parent() != Some(dir))
+        .filter_map(|p| p.parent())
+        .collect();
+    let mut articles = Vec::new();
+    let mut assets = Vec::new();
+    for path in &files {
+        let rel = relative(dir, path);
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if parts.len() == 1 && path.extension().is_some_and(|e| e == "md") {
+            articles.push((path.clone(), file_stem(path)));
+        } else if parts.len() == 2 && parts[1] == "index.md" {
+            articles.push((path.clone(), parts[0].clone()));
+        } else if let Some(bundle) = bundles.iter().find(|b| path.starts_with(b)) {
+            assets.push(Asset {
+                bundle: file_stem(bundle),
+                from: path.clone(),
+                name: slash_path(&relative(bundle, path)),
+            });
+        } else if !is_hidden(&rel) {
+            diagnostics.warn(Diagnostic::new(
+                relative(root, path),
+                "ignored: articles are `<slug>.md` or `<slug>/index.md` under content/articles/",
+            ));
+        }
+    }
+    Ok((articles, assets))
+}
+
+/// `content/comments/<article-slug>/<comment-id>.md`.
+fn comment_files(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Result<Vec<(PathBuf, String)>> {
+    let mut comments = Vec::new();
+    for path in fs::files_under(dir)? {
+        let rel = relative(dir, &path);
+        if rel.components().count() == 2 && path.extension().is_some_and(|e| e == "md") {
+            comments.push((path.clone(), file_stem(&path)));
+        } else if !is_hidden(&rel) {
+            diagnostics.warn(Diagnostic::new(
+                relative(root, &path),
+                "ignored: comments are `content/comments/<article-slug>/<comment-id>.md`",
+            ));
+        }
+    }
+    Ok(comments)
+}
+
+/// The files directly in `dir` with extension `ext`; anything else there is warned about.
+fn files_with_ext(dir: &Path, ext: &str, root: &Path, diagnostics: &mut Diagnostics) -> Result<Vec<(PathBuf, String)>> {
+    let mut found = Vec::new();
+    for path in fs::files_under(dir)? {
+        let rel = relative(dir, &path);
+        if rel.components().count() == 1 && path.extension().is_some_and(|e| e == ext) {
+            found.push((path.clone(), file_stem(&path)));
+        } else if !is_hidden(&rel) {
+            diagnostics.warn(Diagnostic::new(
+                relative(root, &path),
+                format!("ignored: only `.{ext}` files directly in {} are read", relative(root, dir).display()),
+            ));
+        }
+    }
+    Ok(found)
+}
+
+type Parsed<F> = std::result::Result<(Source<F>, Vec<Diagnostic>), Diagnostic>;
+
+/// Reads and parses files in parallel; results keep the sorted order of `files`.
+fn read_all<F: Send>(
+    root: &Path,
+    files: Vec<(PathBuf, String)>,
+    parse: fn(PathBuf, String, &str) -> Parsed<F>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Source<F>> {
+    let results: Vec<Parsed<F>> = files
+        .into_par_iter()
+        .map(|(path, stem)| {
+            let rel = relative(root, &path);
+            let text = std::fs::read(&path)
+                .map_err(|e| Diagnostic::new(&rel, format!("cannot read this file: {e}")))?;
+            let text = String::from_utf8(text)
+                .map_err(|_| Diagnostic::new(&rel, "cannot read this file: it is not UTF-8 text"))?;
+            parse(rel, stem, &text)
+        })
+        .collect();
+    let mut sources = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok((source, warnings)) => {
+                diagnostics.warnings.extend(warnings);
+                sources.push(source);
+            }
+            Err(e) => diagnostics.error(e),
+        }
+    }
+    sources
+}
+
+fn markdown_source<F: DeserializeOwned>(path: PathBuf, stem: String, text: &str) -> Parsed<F> {
+    let split = front_matter::split(&path, text)?;
+    let (front, warnings) = front_matter::parse_toml(&path, split.front_matter, split.line_offset)?;
+    let body = split.body.to_string();
+    Ok((Source { path, stem, front, body }, warnings))
+}
+
+fn toml_source<F: DeserializeOwned>(path: PathBuf, stem: String, text: &str) -> Parsed<F> {
+    let (front, warnings) = front_matter::parse_toml(&path, text, 0)?;
+    Ok((Source { path, stem, front, body: String::new() }, warnings))
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Dot-files (editor swap files, `.DS_Store`) are skipped without a word.
+fn is_hidden(rel: &Path) -> bool {
+    rel.components()
+        .any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')))
+}
+
+fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

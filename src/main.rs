@@ -1,0 +1,118 @@
+//! The `sitrep` command: parses the command line, runs the library, prints its report.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sitrep::{BuildOptions, BuildReport, Error};
+
+/// A static site generator for defence and security newsrooms.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into its output folder.
+    Build {
+        /// The site folder (holding site.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: <root>/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Include drafts and future-dated articles (preview).
+        #[arg(long)]
+        drafts: bool,
+        /// Replace base_url from site.toml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print nothing but errors.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Check content and templates without writing anything.
+    Check {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check drafts and future-dated articles' pages too.
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (result, quiet) = match cli.command {
+        Command::Build {
+            root,
+            output,
+            drafts,
+            base_url,
+            quiet,
+        } => {
+            let options = BuildOptions {
+                output,
+                drafts,
+                base_url,
+                ..BuildOptions::new(root)
+            };
+            (sitrep::build(&options), quiet)
+        }
+        Command::Check { root, drafts } => {
+            let options = BuildOptions {
+                drafts,
+                ..BuildOptions::new(root)
+            };
+            (sitrep::check(&options), false)
+        }
+    };
+    match result {
+        Ok(report) => {
+            print_warnings(&report.warnings);
+            if !quiet {
+                print_summary(&report);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Error::Invalid { errors, warnings }) => {
+            print_warnings(&warnings);
+            for error in &errors {
+                eprintln!("error: {error}");
+            }
+            let n = errors.len();
+            eprintln!("{n} error{} found; the output was left as it was", if n == 1 { "" } else { "s" });
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_warnings(warnings: &[sitrep::Diagnostic]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+fn print_summary(report: &BuildReport) {
+    let what = match &report.output {
+        Some(dir) => format!("built into {}", dir.display()),
+        None => "checked, nothing written".to_string(),
+    };
+    println!(
+        "{what}: {} pages, {} articles, {} authors, {} comments, {} files in {} ms",
+        report.pages,
+        report.articles,
+        report.authors,
+        report.comments,
+        report.files,
+        report.elapsed.as_millis()
+    );
+}

@@ -1,0 +1,124 @@
+//! Markdown written by the newsroom (articles, pages, author bios): trusted, so raw HTML passes.
+//! Reader comments go through [`crate::sanitize`] instead. Part of the resolve stage.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+/// A Markdown document rendered for the page.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The body as HTML.
+    pub html: String,
+    /// The text of the first paragraph, for a summary when none is written.
+    pub first_paragraph: String,
+}
+
+/// The Markdown extensions newsroom copy uses.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders trusted Markdown: tables, footnotes, strikethrough, raw HTML, and an `id` on every
+/// heading (from its text, unless written as `{#id}`) so sections can be linked to.
+pub fn render(markdown: &str) -> Rendered {
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    add_heading_ids(&mut events);
+    let first_paragraph = first_paragraph_text(&events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    Rendered {
+        html,
+        first_paragraph,
+    }
+}
+
+fn add_heading_ids(events: &mut [Event]) {
+    let mut used: HashSet<String> = HashSet::new();
+    // Ids written by hand are taken first, so generated ones never collide with them.
+    for event in events.iter() {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            used.insert(id.to_string());
+        }
+    }
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = match slug::slugify(&text) {
+                s if s.is_empty() => "section".to_string(),
+                s => s,
+            };
+            let mut candidate = base.clone();
+            let mut n = 1;
+            while used.contains(&candidate) {
+                candidate = format!("{base}-{n}");
+                n += 1;
+            }
+            used.insert(candidate.clone());
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(candidate));
+            }
+            i = j;
+        }
+        i += 1;
+    }
+}
+
+fn first_paragraph_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    let mut inside = false;
+    for event in events {
+        match event {
+            Event::Start(Tag::Paragraph) => inside = true,
+            Event::End(TagEnd::Paragraph) if inside => break,
+            Event::Text(t) | Event::Code(t) if inside => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak if inside => text.push(' '),
+            _ => {}
+        }
+    }
+    text.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = render("## Sea trials\n\n## Sea trials\n\n## Budget {#money}\n");
+        assert!(r.html.contains(r#"<h2 id="sea-trials">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="sea-trials-1">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="money">"#), "{}", r.html);
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and a note[^1]\n\n[^1]: The note.\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>gone</del>"));
+        assert!(r.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn trusted_html_passes() {
+        let r = render("<figure class=\"wide\">x</figure>\n");
+        assert!(r.html.contains("<figure class=\"wide\">"));
+    }
+
+    #[test]
+    fn first_paragraph_is_plain_text() {
+        let r = render("## Heading\n\nThe *frigate* sailed\nat `dawn`.\n\nSecond.\n");
+        assert_eq!(r.first_paragraph, "The frigate sailed at dawn.");
+    }
+}

@@ -1,0 +1,117 @@
+//! The resolved site: every article, author, page and comment thread linked up, checked and
+//! sorted, with the indexes the pages are built from. Made by [`crate::resolve`], read by
+//! [`crate::render`]; nothing here touches the disk.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::front_matter::Date;
+use crate::thread::Thread;
+
+/// The whole site, ready to render.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    /// The prefix of every link, from `base_url` (`/` or `/news/`).
+    pub base_path: String,
+    /// Published articles, newest first (then by slug, so order never depends on the disk).
+    pub articles: Vec<Article>,
+    /// Published stand-alone pages, by slug.
+    pub pages: Vec<Page>,
+    /// Every author, by id.
+    pub authors: BTreeMap<String, Author>,
+    /// Tags by slug, with their articles (indexes into `articles`, newest first).
+    pub tags: BTreeMap<String, Taxon>,
+    /// Categories by slug, likewise.
+    pub categories: BTreeMap<String, Taxon>,
+    /// Each author's articles (indexes into `articles`, newest first); every author has an entry.
+    pub by_author: BTreeMap<String, Vec<usize>>,
+    /// Files to publish as they are: (file on disk, path in the output).
+    pub files: Vec<(PathBuf, String)>,
+    /// The site's own templates (name, text).
+    pub templates: Vec<(String, String)>,
+    /// What was odd but not wrong.
+    pub warnings: Vec<Diagnostic>,
+    /// How many comments were read, published or not.
+    pub comment_count: usize,
+}
+
+/// A published article.
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub slug: String,
+    /// Its link, with the base path.
+    pub url: String,
+    pub title: String,
+    pub date: Date,
+    pub updated: Option<Date>,
+    /// Author ids, in byline order; all exist in [`Site::authors`].
+    pub authors: Vec<String>,
+    /// The standfirst, written or taken from the first paragraph (plain text).
+    pub summary: String,
+    pub body_html: String,
+    pub tags: Vec<TaxonRef>,
+    pub category: Option<TaxonRef>,
+    pub image: Option<Image>,
+    pub comments_open: bool,
+    pub thread: Thread,
+    pub draft: bool,
+}
+
+/// A lead image.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Image {
+    /// Its address, resolved against the article's own folder when relative.
+    pub src: String,
+    pub alt: String,
+    pub caption: Option<String>,
+}
+
+/// A tag or category as an article names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaxonRef {
+    pub name: String,
+    pub slug: String,
+}
+
+/// A tag or category with its articles.
+#[derive(Debug, Clone)]
+pub struct Taxon {
+    /// The name as first written (articles sorted newest first).
+    pub name: String,
+    pub slug: String,
+    pub articles: Vec<usize>,
+}
+
+/// A site author.
+#[derive(Debug, Clone)]
+pub struct Author {
+    pub id: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub bio_html: String,
+    pub avatar: Option<String>,
+    pub twitter: Option<String>,
+    pub website: Option<String>,
+    pub url: String,
+}
+
+/// A stand-alone page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub body_html: String,
+}
+
+impl Site {
+    /// A link to `path` (no leading slash) under the base path.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.base_path, path)
+    }
+}

@@ -1,0 +1,78 @@
+//! The templates: the default theme compiled into the binary, with the site's own `templates/`
+//! files replacing it one file at a time. Parsed once per build. Part of the render stage.
+
+use tera::{ErrorKind, Tera};
+
+use crate::error::{Diagnostic, Diagnostics, Result};
+
+/// The default theme: the demo site's own `templates/` folder, built into the binary so a site
+/// without templates still builds.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("components.html", include_str!("../templates/components.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("article.html", include_str!("../templates/article.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("author.html", include_str!("../templates/author.html")),
+    ("authors.html", include_str!("../templates/authors.html")),
+    ("taxonomy.html", include_str!("../templates/taxonomy.html")),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+/// Files the default theme puts in the output unless `static/` has its own.
+pub const BUILTIN_STATIC: &[(&str, &str)] = &[
+    ("css/sitrep.css", include_str!("../static/css/sitrep.css")),
+    ("js/reply.js", include_str!("../static/js/reply.js")),
+];
+
+/// Builds the template set: the built-in theme overlaid with `site` (name, text) pairs.
+pub fn load(site: &[(String, String)]) -> Result<Tera> {
+    let mut tera = Tera::default();
+    let mut set: Vec<(String, String)> = BUILTIN.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    for (name, text) in site {
+        match set.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = text.clone(),
+            None => set.push((name.clone(), text.clone())),
+        }
+    }
+    let mut diagnostics = Diagnostics::default();
+    if let Err(error) = tera.add_raw_templates(set) {
+        let overridden = |name: &str| site.iter().any(|(n, _)| n == name);
+        diagnostics.error(template_error(&error, &overridden));
+    }
+    diagnostics.finish()?;
+    Ok(tera)
+}
+
+/// A Tera error as a diagnostic naming the template file (under `templates/` when it is the
+/// site's own, `(built-in theme)` otherwise), line and column.
+pub fn template_error(error: &tera::Error, is_site_file: &dyn Fn(&str) -> bool) -> Diagnostic {
+    let file = |name: &str| {
+        if is_site_file(name) {
+            format!("templates/{name}")
+        } else {
+            format!("templates/{name} (built-in theme)")
+        }
+    };
+    match error.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => Diagnostic::at(
+            file(report.filename()),
+            report.span().start_line,
+            report.span().start_col + 1,
+            report.message().to_string(),
+        ),
+        ErrorKind::TemplateNotFound(name) => Diagnostic::new("templates", format!("template `{name}` is missing")),
+        ErrorKind::MissingParent { current, parent } => {
+            Diagnostic::new(file(current), format!("extends `{parent}`, which does not exist"))
+        }
+        _ => {
+            let mut message = error.to_string();
+            let mut source = std::error::Error::source(error);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            Diagnostic::new("templates", message)
+        }
+    }
+}

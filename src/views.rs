@@ -1,0 +1,263 @@
+//! Page contexts: what each kind of page shows, as the templates see it. Each view borrows from
+//! the [`Site`] and holds only what its page needs, so a page's context stays small however big
+//! the site grows. Part of the render stage.
+
+use serde::Serialize;
+
+use crate::front_matter::Date;
+use crate::site::{Article, Author, Image, Site, TaxonRef};
+use crate::thread::Node;
+
+/// Site-wide values every template may use (`site.title`, `site.nav`...).
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub base_path: &'a str,
+    pub language: &'a str,
+    /// Stand-alone pages and the main sections, for the header menu.
+    pub nav: Vec<Link>,
+    /// Where the theme's stylesheet is.
+    pub stylesheet: String,
+}
+
+/// A name and where it leads.
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+/// A date both ways a page needs it.
+#[derive(Serialize)]
+pub struct DateView {
+    /// For `<time datetime>`.
+    pub iso: String,
+    /// For the reader.
+    pub human: String,
+}
+
+impl From<&Date> for DateView {
+    fn from(date: &Date) -> Self {
+        DateView {
+            iso: date.iso(),
+            human: date.human(),
+        }
+    }
+}
+
+/// An author as shown in a byline, an author box or an archive header.
+#[derive(Serialize)]
+pub struct AuthorView<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: &'a str,
+    pub role: Option<&'a str>,
+    pub bio_html: &'a str,
+    pub avatar: Option<&'a str>,
+    pub twitter: Option<&'a str>,
+    pub twitter_url: Option<String>,
+    pub website: Option<&'a str>,
+    /// For the all-authors page.
+    pub article_count: usize,
+}
+
+impl<'a> AuthorView<'a> {
+    pub fn new(site: &'a Site, author: &'a Author) -> Self {
+        AuthorView {
+            id: &author.id,
+            name: &author.name,
+            url: &author.url,
+            role: author.role.as_deref(),
+            bio_html: &author.bio_html,
+            avatar: author.avatar.as_deref(),
+            twitter: author.twitter.as_deref(),
+            twitter_url: author.twitter.as_ref().map(|t| format!("https://x.com/{t}")),
+            website: author.website.as_deref(),
+            article_count: site.by_author.get(&author.id).map_or(0, Vec::len),
+        }
+    }
+}
+
+/// An article in a list (home page, archives).
+#[derive(Serialize)]
+pub struct Card<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub date: DateView,
+    pub summary: &'a str,
+    pub authors: Vec<Link>,
+    pub category: Option<Link>,
+    pub image: Option<&'a Image>,
+    pub comment_count: usize,
+}
+
+impl<'a> Card<'a> {
+    pub fn new(site: &'a Site, article: &'a Article) -> Self {
+        Card {
+            title: &article.title,
+            url: &article.url,
+            date: (&article.date).into(),
+            summary: &article.summary,
+            authors: article
+                .authors
+                .iter()
+                .filter_map(|id| site.authors.get(id))
+                .map(|a| Link {
+                    name: a.name.clone(),
+                    url: a.url.clone(),
+                })
+                .collect(),
+            category: article.category.as_ref().map(|c| taxon_link(site, "category", c)),
+            image: article.image.as_ref(),
+            comment_count: article.thread.count,
+        }
+    }
+}
+
+/// A tag or category link.
+pub fn taxon_link(site: &Site, kind: &str, taxon: &TaxonRef) -> Link {
+    Link {
+        name: taxon.name.clone(),
+        url: site.link(&format!("{kind}/{}/", taxon.slug)),
+    }
+}
+
+/// An article page's own article.
+#[derive(Serialize)]
+pub struct ArticleView<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub slug: &'a str,
+    pub date: DateView,
+    pub updated: Option<DateView>,
+    pub summary: &'a str,
+    pub body_html: &'a str,
+    pub authors: Vec<AuthorView<'a>>,
+    pub tags: Vec<Link>,
+    pub category: Option<Link>,
+    pub image: Option<&'a Image>,
+}
+
+impl<'a> ArticleView<'a> {
+    pub fn new(site: &'a Site, article: &'a Article) -> Self {
+        ArticleView {
+            title: &article.title,
+            url: &article.url,
+            slug: &article.slug,
+            date: (&article.date).into(),
+            updated: article.updated.as_ref().filter(|u| **u > article.date).map(Into::into),
+            summary: &article.summary,
+            body_html: &article.body_html,
+            authors: article
+                .authors
+                .iter()
+                .filter_map(|id| site.authors.get(id))
+                .map(|a| AuthorView::new(site, a))
+                .collect(),
+            tags: article.tags.iter().map(|t| taxon_link(site, "tag", t)).collect(),
+            category: article.category.as_ref().map(|c| taxon_link(site, "category", c)),
+            image: article.image.as_ref(),
+        }
+    }
+}
+
+/// The comment section of an article page.
+#[derive(Serialize)]
+pub struct ThreadView<'a> {
+    pub count: usize,
+    /// "No Comments", "1 Comment", "12 Comments".
+    pub count_label: String,
+    pub open: bool,
+    pub comments: Vec<CommentView<'a>>,
+    /// Where the reply form posts, when comments are open and a form is set up.
+    pub form_action: Option<&'a str>,
+    pub slug: &'a str,
+}
+
+impl<'a> ThreadView<'a> {
+    pub fn new(site: &'a Site, article: &'a Article) -> Self {
+        let count = article.thread.count;
+        let context = CommentContext { site, article };
+        ThreadView {
+            count,
+            count_label: match count {
+                0 => "No Comments".to_string(),
+                1 => "1 Comment".to_string(),
+                n => format!("{n} Comments"),
+            },
+            open: article.comments_open,
+            comments: article.thread.roots.iter().map(|n| context.view(n, 1)).collect(),
+            form_action: site.config.comments.form_action.as_deref().filter(|_| article.comments_open),
+            slug: &article.slug,
+        }
+    }
+}
+
+/// One comment and its replies. Everything here but `id`, `date`, the flags and `avatar` came
+/// from a reader; `body_html` is sanitised, the rest is escaped by the templates.
+#[derive(Serialize)]
+pub struct CommentView<'a> {
+    pub id: &'a str,
+    pub author: &'a str,
+    /// The first letter of the name, for an avatar drawn without any request.
+    pub initial: String,
+    pub website: Option<&'a str>,
+    pub avatar: Option<String>,
+    pub date: DateView,
+    pub body_html: &'a str,
+    /// Written by one of the article's own authors (set by the newsroom's `author_id`).
+    pub by_article_author: bool,
+    /// Written by any site author.
+    pub staff: bool,
+    /// When shown beside rather than under the comment it answers (past the depth cap).
+    pub reply_to: Option<Link>,
+    pub depth: usize,
+    /// Whether a reply link is offered (not at the depth cap, not when comments are closed).
+    pub can_reply: bool,
+    pub replies: Vec<CommentView<'a>>,
+}
+
+struct CommentContext<'a> {
+    site: &'a Site,
+    article: &'a Article,
+}
+
+impl<'a> CommentContext<'a> {
+    fn view(&self, node: &'a Node, depth: usize) -> CommentView<'a> {
+        let c = &node.comment;
+        let config = &self.site.config.comments;
+        CommentView {
+            id: &c.id,
+            author: &c.author,
+            initial: c.author.trim().chars().next().map(|ch| ch.to_uppercase().collect()).unwrap_or_default(),
+            website: c.website.as_deref(),
+            avatar: config
+                .avatar_url
+                .as_ref()
+                .zip(c.email_hash.as_ref())
+                .map(|(template, hash)| template.replace("{hash}", hash)),
+            date: (&c.date).into(),
+            body_html: &c.body_html,
+            by_article_author: c.author_id.as_ref().is_some_and(|id| self.article.authors.contains(id)),
+            staff: c.author_id.is_some(),
+            reply_to: node.reply_to.as_ref().map(|(id, author)| Link {
+                name: author.clone(),
+                url: format!("#comment-{id}"),
+            }),
+            depth,
+            can_reply: self.article.comments_open && config.form_action.is_some(),
+            replies: node.replies.iter().map(|r| self.view(r, depth + 1)).collect(),
+        }
+    }
+}
+
+/// Where a paginated list is and the way to its neighbours.
+#[derive(Serialize)]
+pub struct Pagination {
+    pub current: usize,
+    pub total: usize,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+}
