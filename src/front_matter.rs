@@ -79,7 +79,8 @@ pub fn parse_toml<T: DeserializeOwned>(
     line_offset: usize,
 ) -> Result<(T, Vec<Diagnostic>), Diagnostic> {
     let mut unknown = Vec::new();
-    let deserializer = toml::Deserializer::parse(toml_text).map_err(|e| toml_error(path, toml_text, line_offset, &e))?;
+    let deserializer = toml::Deserializer::parse(toml_text)
+        .map_err(|e| toml_error(path, toml_text, line_offset, &e))?;
     let value: T = serde_ignored::deserialize(deserializer, |key| unknown.push(key.to_string()))
         .map_err(|e| toml_error(path, toml_text, line_offset, &e))?;
     let warnings = unknown
@@ -95,7 +96,12 @@ pub fn parse_toml<T: DeserializeOwned>(
     Ok((value, warnings))
 }
 
-fn toml_error(path: &Path, toml_text: &str, line_offset: usize, error: &toml::de::Error) -> Diagnostic {
+fn toml_error(
+    path: &Path,
+    toml_text: &str,
+    line_offset: usize,
+    error: &toml::de::Error,
+) -> Diagnostic {
     let message = error.message().trim().to_string();
     match error.span() {
         Some(span) => {
@@ -109,11 +115,14 @@ fn toml_error(path: &Path, toml_text: &str, line_offset: usize, error: &toml::de
 /// The 1-based line where a top-level key (the last part of a dotted path) is written.
 fn find_key_line(toml_text: &str, key: &str) -> Option<usize> {
     let last = key.rsplit('.').next()?;
-    toml_text.lines().position(|line| {
-        let line = line.trim_start();
-        line.strip_prefix(last)
-            .is_some_and(|rest| rest.trim_start().starts_with('='))
-    }).map(|i| i + 1)
+    toml_text
+        .lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(last)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 /// A point in time as written in front matter: a TOML date or datetime, or a string holding
@@ -129,13 +138,20 @@ impl Date {
             return Some(Date(dt));
         }
         let utc = FixedOffset::east_opt(0)?;
-        for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"] {
+        for format in [
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+        ] {
             if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
                 return Some(Date(naive.and_local_timezone(utc).single()?));
             }
         }
         let day = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
-        Some(Date(day.and_hms_opt(0, 0, 0)?.and_local_timezone(utc).single()?))
+        Some(Date(
+            day.and_hms_opt(0, 0, 0)?.and_local_timezone(utc).single()?,
+        ))
     }
 
     /// RFC 3339, for `datetime` attributes and machine readers.
@@ -223,8 +239,12 @@ mod tests {
 
     #[test]
     fn unknown_keys_are_warnings_with_lines() {
-        let (fm, warnings) =
-            parse_toml::<Fm>(Path::new("a.md"), "title = \"x\"\ndate = 2026-01-02\ntittle = \"y\"\n", 1).unwrap();
+        let (fm, warnings) = parse_toml::<Fm>(
+            Path::new("a.md"),
+            "title = \"x\"\ndate = 2026-01-02\ntittle = \"y\"\n",
+            1,
+        )
+        .unwrap();
         assert_eq!(fm.title, "x");
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, Some(4));
@@ -246,8 +266,14 @@ mod tests {
             let (fm, _) = parse_toml::<Fm>(Path::new("a.md"), &text, 0).unwrap();
             assert_eq!(fm.date.0.date_naive().to_string(), "2026-11-28", "{case}");
         }
-        let (a, _) = parse_toml::<Fm>(Path::new("a"), "title=\"\"\ndate = 2026-11-28T10:30:00+01:00", 0).unwrap();
-        let (b, _) = parse_toml::<Fm>(Path::new("a"), "title=\"\"\ndate = 2026-11-28T09:30:00Z", 0).unwrap();
+        let (a, _) = parse_toml::<Fm>(
+            Path::new("a"),
+            "title=\"\"\ndate = 2026-11-28T10:30:00+01:00",
+            0,
+        )
+        .unwrap();
+        let (b, _) =
+            parse_toml::<Fm>(Path::new("a"), "title=\"\"\ndate = 2026-11-28T09:30:00Z", 0).unwrap();
         assert_eq!(a.date, b.date);
         assert_eq!(b.date.human(), "28 November 2026");
         assert_eq!(b.date.iso(), "2026-11-28T09:30:00Z");
@@ -255,7 +281,12 @@ mod tests {
 
     #[test]
     fn bad_date_strings_are_errors_on_their_line() {
-        let e = parse_toml::<Fm>(Path::new("a.md"), "title = \"x\"\ndate = \"last tuesday\"\n", 1).unwrap_err();
+        let e = parse_toml::<Fm>(
+            Path::new("a.md"),
+            "title = \"x\"\ndate = \"last tuesday\"\n",
+            1,
+        )
+        .unwrap_err();
         assert_eq!(e.line, Some(3));
         assert!(e.message.contains("last tuesday"), "{e}");
     }

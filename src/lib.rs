@@ -130,11 +130,17 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
 
 fn prepare_templates(site: &site::Site) -> Result<tera::Tera> {
     let mut tera = templates::load(&site.templates)?;
-    tera.global_context().insert("site", &render::site_view(site));
+    tera.global_context()
+        .insert("site", &render::site_view(site));
     Ok(tera)
 }
 
-fn report(site: &site::Site, counts: render::RenderCounts, output: Option<PathBuf>, started: Instant) -> BuildReport {
+fn report(
+    site: &site::Site,
+    counts: render::RenderCounts,
+    output: Option<PathBuf>,
+    started: Instant,
+) -> BuildReport {
     BuildReport {
         output,
         articles: site.articles.len(),

@@ -8,7 +8,9 @@ use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::config::Config;
-use crate::content::{ArticleFront, Asset, AuthorFront, CommentFront, CommentSource, PageFront, Source};
+use crate::content::{
+    ArticleFront, Asset, AuthorFront, CommentFront, CommentSource, PageFront, Source,
+};
 use crate::error::{Diagnostic, Diagnostics, Error, Result, relative};
 use crate::front_matter;
 use crate::fs;
@@ -58,13 +60,21 @@ pub fn load(root: &Path) -> Result<Sources> {
             }
         }
     } else {
-        diagnostics.warn(Diagnostic::new("site.toml", "no site.toml: using default settings"));
+        diagnostics.warn(Diagnostic::new(
+            "site.toml",
+            "no site.toml: using default settings",
+        ));
         Config::default()
     };
 
     let content = root.join("content");
     let (articles, assets) = article_files(&root, &content.join("articles"), &mut diagnostics)?;
-    let articles = read_all(&root, articles, markdown_source::<ArticleFront>, &mut diagnostics);
+    let articles = read_all(
+        &root,
+        articles,
+        markdown_source::<ArticleFront>,
+        &mut diagnostics,
+    );
 
     let pages = files_with_ext(&content.join("pages"), "md", &root, &mut diagnostics)?;
     let pages = read_all(&root, pages, markdown_source::<PageFront>, &mut diagnostics);
@@ -73,18 +83,23 @@ pub fn load(root: &Path) -> Result<Sources> {
     let authors = read_all(&root, authors, toml_source::<AuthorFront>, &mut diagnostics);
 
     let comments = comment_files(&root, &content.join("comments"), &mut diagnostics)?;
-    let comments = read_all(&root, comments, markdown_source::<CommentFront>, &mut diagnostics)
-        .into_iter()
-        .map(|source| CommentSource {
-            article: source
-                .path
-                .parent()
-                .and_then(Path::file_name)
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            source,
-        })
-        .collect();
+    let comments = read_all(
+        &root,
+        comments,
+        markdown_source::<CommentFront>,
+        &mut diagnostics,
+    )
+    .into_iter()
+    .map(|source| CommentSource {
+        article: source
+            .path
+            .parent()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        source,
+    })
+    .collect();
 
     let static_dir = root.join("static");
     let static_files = fs::files_under(&static_dir)?
@@ -118,7 +133,7 @@ fn article_files(
     root: &Path,
     dir: &Path,
     diagnostics: &mut Diagnostics,
-) -> Result<(Vec<(PathBuf, String)>, Vec<Asset>)> {
+) -> Result<(Vec<Named>, Vec<Asset>)> {
     let files = fs::files_under(dir)?;
     let bundles: Vec<&Path> = files
         .iter()
@@ -154,7 +169,7 @@ fn article_files(
 }
 
 /// `content/comments/<article-slug>/<comment-id>.md`.
-fn comment_files(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Result<Vec<(PathBuf, String)>> {
+fn comment_files(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Result<Vec<Named>> {
     let mut comments = Vec::new();
     for path in fs::files_under(dir)? {
         let rel = relative(dir, &path);
@@ -171,7 +186,12 @@ fn comment_files(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Resu
 }
 
 /// The files directly in `dir` with extension `ext`; anything else there is warned about.
-fn files_with_ext(dir: &Path, ext: &str, root: &Path, diagnostics: &mut Diagnostics) -> Result<Vec<(PathBuf, String)>> {
+fn files_with_ext(
+    dir: &Path,
+    ext: &str,
+    root: &Path,
+    diagnostics: &mut Diagnostics,
+) -> Result<Vec<Named>> {
     let mut found = Vec::new();
     for path in fs::files_under(dir)? {
         let rel = relative(dir, &path);
@@ -180,19 +200,25 @@ fn files_with_ext(dir: &Path, ext: &str, root: &Path, diagnostics: &mut Diagnost
         } else if !is_hidden(&rel) {
             diagnostics.warn(Diagnostic::new(
                 relative(root, &path),
-                format!("ignored: only `.{ext}` files directly in {} are read", relative(root, dir).display()),
+                format!(
+                    "ignored: only `.{ext}` files directly in {} are read",
+                    relative(root, dir).display()
+                ),
             ));
         }
     }
     Ok(found)
 }
 
+/// A file to read, with the name it gives its item (its stem, or its bundle's folder).
+type Named = (PathBuf, String);
+
 type Parsed<F> = std::result::Result<(Source<F>, Vec<Diagnostic>), Diagnostic>;
 
 /// Reads and parses files in parallel; results keep the sorted order of `files`.
 fn read_all<F: Send>(
     root: &Path,
-    files: Vec<(PathBuf, String)>,
+    files: Vec<Named>,
     parse: fn(PathBuf, String, &str) -> Parsed<F>,
     diagnostics: &mut Diagnostics,
 ) -> Vec<Source<F>> {
@@ -202,8 +228,9 @@ fn read_all<F: Send>(
             let rel = relative(root, &path);
             let text = std::fs::read(&path)
                 .map_err(|e| Diagnostic::new(&rel, format!("cannot read this file: {e}")))?;
-            let text = String::from_utf8(text)
-                .map_err(|_| Diagnostic::new(&rel, "cannot read this file: it is not UTF-8 text"))?;
+            let text = String::from_utf8(text).map_err(|_| {
+                Diagnostic::new(&rel, "cannot read this file: it is not UTF-8 text")
+            })?;
             parse(rel, stem, &text)
         })
         .collect();
@@ -224,16 +251,34 @@ fn markdown_source<F: DeserializeOwned>(path: PathBuf, stem: String, text: &str)
     let split = front_matter::split(&path, text)?;
     let (front, warnings) = front_matter::parse_toml(&path, split.front_matter, split.line_offset)?;
     let body = split.body.to_string();
-    Ok((Source { path, stem, front, body }, warnings))
+    Ok((
+        Source {
+            path,
+            stem,
+            front,
+            body,
+        },
+        warnings,
+    ))
 }
 
 fn toml_source<F: DeserializeOwned>(path: PathBuf, stem: String, text: &str) -> Parsed<F> {
     let (front, warnings) = front_matter::parse_toml(&path, text, 0)?;
-    Ok((Source { path, stem, front, body: String::new() }, warnings))
+    Ok((
+        Source {
+            path,
+            stem,
+            front,
+            body: String::new(),
+        },
+        warnings,
+    ))
 }
 
 fn file_stem(path: &Path) -> String {
-    path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Dot-files (editor swap files, `.DS_Store`) are skipped without a word.

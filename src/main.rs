@@ -85,7 +85,10 @@ fn main() -> ExitCode {
                 eprintln!("error: {error}");
             }
             let n = errors.len();
-            eprintln!("{n} error{} found; the output was left as it was", if n == 1 { "" } else { "s" });
+            eprintln!(
+                "{n} error{} found; the output was left as it was",
+                if n == 1 { "" } else { "s" }
+            );
             ExitCode::FAILURE
         }
         Err(e) => {

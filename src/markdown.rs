@@ -104,7 +104,9 @@ mod tests {
 
     #[test]
     fn extensions_are_on() {
-        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and a note[^1]\n\n[^1]: The note.\n");
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and a note[^1]\n\n[^1]: The note.\n",
+        );
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>gone</del>"));
         assert!(r.html.contains("footnote-definition"));

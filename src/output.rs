@@ -104,18 +104,25 @@ pub fn inside(base: &Path, path: &str) -> Result<PathBuf> {
     let relative = Path::new(path);
     let plain = !path.is_empty()
         && !path.contains('\\')
-        && relative.components().all(|c| matches!(c, Component::Normal(_)));
+        && relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
     if !plain {
-        return Err(Error::Usage(format!("refusing to write `{path}`: it leads outside the output folder")));
+        return Err(Error::Usage(format!(
+            "refusing to write `{path}`: it leads outside the output folder"
+        )));
     }
     Ok(base.join(relative))
 }
 
 /// `.public.sitrep-<what>` beside the output folder `public`.
 fn beside(output: &Path, what: &str) -> Result<PathBuf> {
-    let name = output
-        .file_name()
-        .ok_or_else(|| Error::Usage(format!("{}: the output folder needs a name", output.display())))?;
+    let name = output.file_name().ok_or_else(|| {
+        Error::Usage(format!(
+            "{}: the output folder needs a name",
+            output.display()
+        ))
+    })?;
     let parent = output.parent().unwrap_or(Path::new("."));
     Ok(parent.join(format!(".{}.sitrep-{what}", name.to_string_lossy())))
 }

@@ -53,7 +53,11 @@ struct List<'a> {
 enum Subject<'a> {
     Home,
     Author(&'a str),
-    Taxonomy { kind: &'static str, name: &'a str, url: String },
+    Taxonomy {
+        kind: &'static str,
+        name: &'a str,
+        url: String,
+    },
 }
 
 /// Renders every page of `site` into `sink`.
@@ -62,25 +66,30 @@ pub fn render(site: &Site, tera: &Tera, sink: &dyn Sink) -> Result<RenderCounts>
     let jobs = jobs(site, &all);
     let is_site_template = |name: &str| site.templates.iter().any(|(n, _)| n == name);
 
-    let outcomes: Vec<std::result::Result<(), Diagnostic>> = jobs
+    let outcomes: Vec<std::result::Result<(), Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
             let (template, path, context) = page(site, job);
             let html = tera
                 .render(template, &context)
-                .map_err(|e| templates::template_error(&e, &is_site_template))?;
-            sink.write(&path, html.as_bytes()).map_err(|e| Diagnostic::new(path, e.to_string()))
+                .map_err(|e| templates::template_errors(&e, &is_site_template))?;
+            sink.write(&path, html.as_bytes())
+                .map_err(|e| vec![Diagnostic::new(path, e.to_string())])
         })
         .collect();
     let mut diagnostics = Diagnostics::default();
     for outcome in outcomes {
-        if let Err(e) = outcome {
-            diagnostics.error(e);
+        for error in outcome.err().into_iter().flatten() {
+            diagnostics.error(error);
         }
     }
 
     let mut files = jobs.len();
-    let mut static_files: Vec<(&Path, &str)> = site.files.iter().map(|(f, p)| (f.as_path(), p.as_str())).collect();
+    let mut static_files: Vec<(&Path, &str)> = site
+        .files
+        .iter()
+        .map(|(f, p)| (f.as_path(), p.as_str()))
+        .collect();
     // The theme's own files, unless the site brings its own of the same name.
     let builtin: Vec<(&str, &str)> = templates::BUILTIN_STATIC
         .iter()
@@ -92,7 +101,10 @@ pub fn render(site: &Site, tera: &Tera, sink: &dyn Sink) -> Result<RenderCounts>
         files += 1;
     }
     static_files.sort_by_key(|(_, p)| *p);
-    let copied: Vec<Result<()>> = static_files.par_iter().map(|(from, to)| sink.copy(from, to)).collect();
+    let copied: Vec<Result<()>> = static_files
+        .par_iter()
+        .map(|(from, to)| sink.copy(from, to))
+        .collect();
     for result in copied {
         result?;
         files += 1;
@@ -139,9 +151,23 @@ fn jobs<'a>(site: &'a Site, all: &'a [usize]) -> Vec<Job<'a>> {
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.push(Job::Authors);
     jobs.push(Job::NotFound);
-    paginate(site, &mut jobs, "index.html", String::new(), Subject::Home, all);
+    paginate(
+        site,
+        &mut jobs,
+        "index.html",
+        String::new(),
+        Subject::Home,
+        all,
+    );
     for (id, articles) in &site.by_author {
-        paginate(site, &mut jobs, "author.html", format!("author/{id}/"), Subject::Author(id), articles);
+        paginate(
+            site,
+            &mut jobs,
+            "author.html",
+            format!("author/{id}/"),
+            Subject::Author(id),
+            articles,
+        );
     }
     for (kind, map) in [("tag", &site.tags), ("category", &site.categories)] {
         for taxon in map.values() {
@@ -151,13 +177,27 @@ fn jobs<'a>(site: &'a Site, all: &'a [usize]) -> Vec<Job<'a>> {
                 name: &taxon.name,
                 url: site.link(&folder),
             };
-            paginate(site, &mut jobs, "taxonomy.html", folder, subject, &taxon.articles);
+            paginate(
+                site,
+                &mut jobs,
+                "taxonomy.html",
+                folder,
+                subject,
+                &taxon.articles,
+            );
         }
     }
     jobs
 }
 
-fn paginate<'a>(site: &Site, jobs: &mut Vec<Job<'a>>, template: &'static str, folder: String, subject: Subject<'a>, articles: &'a [usize]) {
+fn paginate<'a>(
+    site: &Site,
+    jobs: &mut Vec<Job<'a>>,
+    template: &'static str,
+    folder: String,
+    subject: Subject<'a>,
+    articles: &'a [usize],
+) {
     let per_page = site.config.per_page.max(1);
     let total = articles.len().div_ceil(per_page).max(1);
     for page in 1..=total {
@@ -169,7 +209,11 @@ fn paginate<'a>(site: &Site, jobs: &mut Vec<Job<'a>>, template: &'static str, fo
             subject: match &subject {
                 Subject::Home => Subject::Home,
                 Subject::Author(id) => Subject::Author(id),
-                Subject::Taxonomy { kind, name, url } => Subject::Taxonomy { kind, name, url: url.clone() },
+                Subject::Taxonomy { kind, name, url } => Subject::Taxonomy {
+                    kind,
+                    name,
+                    url: url.clone(),
+                },
             },
             articles: &articles[from..to],
             page,
@@ -180,7 +224,11 @@ fn paginate<'a>(site: &Site, jobs: &mut Vec<Job<'a>>, template: &'static str, fo
 
 /// The folder a list's page `n` lives in: the list's own for page 1, `page/<n>/` below it after.
 fn list_folder(folder: &str, n: usize) -> String {
-    if n == 1 { folder.to_string() } else { format!("{folder}page/{n}/") }
+    if n == 1 {
+        folder.to_string()
+    } else {
+        format!("{folder}page/{n}/")
+    }
 }
 
 /// A page's template, output path and context.
@@ -192,16 +240,32 @@ fn page<'a>(site: &'a Site, job: &Job<'a>) -> (&'static str, String, Context) {
             context.insert("article", &ArticleView::new(site, article));
             context.insert("comments", &ThreadView::new(site, article));
             context.insert("page_title", &article.title);
-            ("article.html", format!("{}/index.html", article.slug), context)
+            (
+                "article.html",
+                format!("{}/index.html", article.slug),
+                context,
+            )
         }
         Job::Page(i) => {
             let page = &site.pages[*i];
-            context.insert("page", &PageView { title: &page.title, url: &page.url, description: page.description.as_deref(), body_html: &page.body_html });
+            context.insert(
+                "page",
+                &PageView {
+                    title: &page.title,
+                    url: &page.url,
+                    description: page.description.as_deref(),
+                    body_html: &page.body_html,
+                },
+            );
             context.insert("page_title", &page.title);
             ("page.html", format!("{}/index.html", page.slug), context)
         }
         Job::Authors => {
-            let authors: Vec<AuthorView> = site.authors.values().map(|a| AuthorView::new(site, a)).collect();
+            let authors: Vec<AuthorView> = site
+                .authors
+                .values()
+                .map(|a| AuthorView::new(site, a))
+                .collect();
             context.insert("authors", &authors);
             context.insert("page_title", "Authors");
             ("authors.html", "authors/index.html".to_string(), context)
@@ -211,7 +275,11 @@ fn page<'a>(site: &'a Site, job: &Job<'a>) -> (&'static str, String, Context) {
             ("404.html", "404.html".to_string(), context)
         }
         Job::List(list) => {
-            let cards: Vec<Card> = list.articles.iter().map(|&i| Card::new(site, &site.articles[i])).collect();
+            let cards: Vec<Card> = list
+                .articles
+                .iter()
+                .map(|&i| Card::new(site, &site.articles[i]))
+                .collect();
             context.insert("articles", &cards);
             let link = |n: usize| site.link(&list_folder(&list.folder, n));
             context.insert(
@@ -235,9 +303,17 @@ fn page<'a>(site: &'a Site, job: &Job<'a>) -> (&'static str, String, Context) {
                     name.to_string()
                 }
             };
-            let title = if list.page > 1 { format!("{title} – page {}", list.page) } else { title };
+            let title = if list.page > 1 {
+                format!("{title} – page {}", list.page)
+            } else {
+                title
+            };
             context.insert("page_title", &title);
-            (list.template, format!("{}index.html", list_folder(&list.folder, list.page)), context)
+            (
+                list.template,
+                format!("{}index.html", list_folder(&list.folder, list.page)),
+                context,
+            )
         }
     }
 }

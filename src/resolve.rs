@@ -46,7 +46,10 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
     if !(1..=32).contains(&config.comments.max_depth) {
         diagnostics.error(Diagnostic::new(
             "site.toml",
-            format!("[comments] max_depth = {} is out of range: use 1 to 32", config.comments.max_depth),
+            format!(
+                "[comments] max_depth = {} is out of range: use 1 to 32",
+                config.comments.max_depth
+            ),
         ));
     }
     if config.per_page == 0 {
@@ -60,7 +63,10 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
     let mut author_map = BTreeMap::new();
     for source in authors {
         if let Err(why) = slugs::check(&source.stem) {
-            diagnostics.error(Diagnostic::new(&source.path, format!("the author id `{}` {why}", source.stem)));
+            diagnostics.error(Diagnostic::new(
+                &source.path,
+                format!("the author id `{}` {why}", source.stem),
+            ));
             continue;
         }
         let front = source.front;
@@ -71,7 +77,10 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
                 id: source.stem,
                 name: front.name,
                 role: front.role,
-                bio_html: front.bio.map(|bio| markdown::render(&bio).html).unwrap_or_default(),
+                bio_html: front
+                    .bio
+                    .map(|bio| markdown::render(&bio).html)
+                    .unwrap_or_default(),
                 avatar: front.avatar.map(|a| resolve_link(&base_path, "", &a)),
                 twitter: front.twitter.map(|t| t.trim_start_matches('@').to_string()),
                 website: front.website,
@@ -82,11 +91,16 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
     // Where each root-level name is taken, so clashes can name both files.
     let mut taken: HashMap<String, PathBuf> = HashMap::new();
     for name in slugs::RESERVED {
-        taken.insert(name.to_string(), PathBuf::from("(a path sitrep itself uses)"));
+        taken.insert(
+            name.to_string(),
+            PathBuf::from("(a path sitrep itself uses)"),
+        );
     }
     for file in &static_files {
         let top = file.split('/').next().unwrap_or(file);
-        taken.entry(top.to_string()).or_insert_with(|| PathBuf::from("static").join(top));
+        taken
+            .entry(top.to_string())
+            .or_insert_with(|| PathBuf::from("static").join(top));
     }
     let mut claim = |slug: &str, path: &Path, diagnostics: &mut Diagnostics| -> bool {
         if let Err(why) = slugs::check(slug) {
@@ -96,7 +110,10 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         if let Some(other) = taken.get(slug) {
             diagnostics.error(Diagnostic::new(
                 path,
-                format!("the slug `{slug}` is already taken by {}: give one of them another `slug`", other.display()),
+                format!(
+                    "the slug `{slug}` is already taken by {}: give one of them another `slug`",
+                    other.display()
+                ),
             ));
             return false;
         }
@@ -113,7 +130,11 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
     }
     let mut pending = Vec::new();
     for source in articles {
-        let slug = source.front.slug.clone().unwrap_or_else(|| source.stem.clone());
+        let slug = source
+            .front
+            .slug
+            .clone()
+            .unwrap_or_else(|| source.stem.clone());
         let ok = claim(&slug, &source.path, &mut diagnostics);
         let authors = byline(&source, &author_map, &mut diagnostics);
         let future = source.front.date.0 > options.now;
@@ -129,14 +150,23 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
     }
 
     // Comments, grouped by article; those of drafts and scheduled articles are checked too.
-    let slug_of_stem: HashMap<String, String> = pending.iter().map(|p| (p.source.stem.clone(), p.slug.clone())).collect();
-    let known_slugs: HashMap<String, usize> = pending.iter().enumerate().map(|(i, p)| (p.slug.clone(), i)).collect();
+    let slug_of_stem: HashMap<String, String> = pending
+        .iter()
+        .map(|p| (p.source.stem.clone(), p.slug.clone()))
+        .collect();
+    let known_slugs: HashMap<String, usize> = pending
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.slug.clone(), i))
+        .collect();
     let comment_count = comments.len();
     let mut grouped: Vec<Vec<CommentSource>> = vec![Vec::new(); pending.len()];
     for comment in comments {
-        let target = known_slugs
-            .get(&comment.article)
-            .or_else(|| slug_of_stem.get(&comment.article).and_then(|s| known_slugs.get(s)));
+        let target = known_slugs.get(&comment.article).or_else(|| {
+            slug_of_stem
+                .get(&comment.article)
+                .and_then(|s| known_slugs.get(s))
+        });
         match target {
             Some(&i) => grouped[i].push(comment),
             None => diagnostics.error(Diagnostic::new(
@@ -174,8 +204,13 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
     // Pages.
     let mut site_pages = Vec::new();
     for source in pages {
-        let slug = source.front.slug.clone().unwrap_or_else(|| source.stem.clone());
-        if !claim(&slug, &source.path, &mut diagnostics) || (source.front.draft && !options.drafts) {
+        let slug = source
+            .front
+            .slug
+            .clone()
+            .unwrap_or_else(|| source.stem.clone());
+        if !claim(&slug, &source.path, &mut diagnostics) || (source.front.draft && !options.drafts)
+        {
             continue;
         }
         site_pages.push(Page {
@@ -195,7 +230,10 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         .collect();
     let live: HashSet<&str> = articles.iter().map(|a| a.slug.as_str()).collect();
     for asset in assets {
-        let Some(slug) = slug_of_stem.get(&asset.bundle).filter(|s| live.contains(s.as_str())) else {
+        let Some(slug) = slug_of_stem
+            .get(&asset.bundle)
+            .filter(|s| live.contains(s.as_str()))
+        else {
             continue;
         };
         if asset.name == "index.html" {
@@ -228,8 +266,18 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
 }
 
 /// The article's author ids: `author` first, then `authors`; each must have a file.
-fn byline(source: &Source<ArticleFront>, authors: &BTreeMap<String, Author>, diagnostics: &mut Diagnostics) -> Vec<String> {
-    let mut ids: Vec<String> = source.front.author.iter().chain(&source.front.authors).cloned().collect();
+fn byline(
+    source: &Source<ArticleFront>,
+    authors: &BTreeMap<String, Author>,
+    diagnostics: &mut Diagnostics,
+) -> Vec<String> {
+    let mut ids: Vec<String> = source
+        .front
+        .author
+        .iter()
+        .chain(&source.front.authors)
+        .cloned()
+        .collect();
     let mut seen = HashSet::new();
     ids.retain(|id| seen.insert(id.clone()));
     if ids.is_empty() {
@@ -263,7 +311,10 @@ fn build_thread(
     let mut checked = Vec::with_capacity(comments.len());
     for CommentSource { source, .. } in comments {
         if let Err(why) = slugs::check(&source.stem) {
-            diagnostics.error(Diagnostic::new(&source.path, format!("the comment id `{}` {why}", source.stem)));
+            diagnostics.error(Diagnostic::new(
+                &source.path,
+                format!("the comment id `{}` {why}", source.stem),
+            ));
             continue;
         }
         let front = source.front;
@@ -272,13 +323,19 @@ fn build_thread(
         {
             diagnostics.error(Diagnostic::new(
                 &source.path,
-                format!("author_id \"{id}\" is not in content/authors/{}", did_you_mean(id, authors.keys().map(String::as_str))),
+                format!(
+                    "author_id \"{id}\" is not in content/authors/{}",
+                    did_you_mean(id, authors.keys().map(String::as_str))
+                ),
             ));
         }
         let email_hash = front.email_hash.filter(|h| {
             let ok = sanitize::is_email_hash(h);
             if !ok {
-                diagnostics.warn(Diagnostic::new(&source.path, "email_hash is not a hex SHA-256 or MD5 digest; no avatar is shown"));
+                diagnostics.warn(Diagnostic::new(
+                    &source.path,
+                    "email_hash is not a hex SHA-256 or MD5 digest; no avatar is shown",
+                ));
             }
             ok
         });
@@ -298,21 +355,36 @@ fn build_thread(
     for error in errors {
         let (id, message) = match error {
             ThreadError::MissingParent { id, parent } => {
-                let message = format!("parent \"{parent}\" is not a comment on this article (comment ids are file stems in this folder)");
+                let message = format!(
+                    "parent \"{parent}\" is not a comment on this article (comment ids are file stems in this folder)"
+                );
                 (id, message)
             }
             ThreadError::Loop { id, cycle } => {
                 let mut chain = cycle.join(" → ");
                 chain.push_str(&format!(" → {}", cycle[0]));
-                (id, format!("reply loop: {chain}; one of these must not have a `parent`"))
+                (
+                    id,
+                    format!("reply loop: {chain}; one of these must not have a `parent`"),
+                )
             }
         };
-        diagnostics.error(Diagnostic::new(path_of.get(&id).cloned().unwrap_or_default(), message));
+        diagnostics.error(Diagnostic::new(
+            path_of.get(&id).cloned().unwrap_or_default(),
+            message,
+        ));
     }
     thread
 }
 
-fn article(source: Source<ArticleFront>, slug: String, authors: Vec<String>, thread: Thread, published: bool, base_path: &str) -> Article {
+fn article(
+    source: Source<ArticleFront>,
+    slug: String,
+    authors: Vec<String>,
+    thread: Thread,
+    published: bool,
+    base_path: &str,
+) -> Article {
     let rendered = markdown::render(&source.body);
     let front = source.front;
     let url = format!("{base_path}{slug}/");
@@ -332,8 +404,17 @@ fn article(source: Source<ArticleFront>, slug: String, authors: Vec<String>, thr
         date: front.date,
         updated: front.updated,
         authors,
-        tags: front.tags.iter().filter(|t| !slugs::taxon_slug(t).is_empty()).map(taxon).collect(),
-        category: front.category.as_ref().filter(|c| !slugs::taxon_slug(c).is_empty()).map(taxon),
+        tags: front
+            .tags
+            .iter()
+            .filter(|t| !slugs::taxon_slug(t).is_empty())
+            .map(taxon)
+            .collect(),
+        category: front
+            .category
+            .as_ref()
+            .filter(|c| !slugs::taxon_slug(c).is_empty())
+            .map(taxon),
         comments_open: front.comments.unwrap_or(true),
         thread,
         // Unpublished articles are checked like the rest, then left out.
@@ -356,13 +437,18 @@ fn resolve_link(base_path: &str, folder: &str, target: &str) -> String {
     }
 }
 
-type Indexes = (BTreeMap<String, Taxon>, BTreeMap<String, Taxon>, BTreeMap<String, Vec<usize>>);
+type Indexes = (
+    BTreeMap<String, Taxon>,
+    BTreeMap<String, Taxon>,
+    BTreeMap<String, Vec<usize>>,
+);
 
 /// Tag, category and author indexes over the sorted articles, so archives keep that order.
 fn indexes(articles: &[Article], authors: &BTreeMap<String, Author>) -> Indexes {
     let mut tags: BTreeMap<String, Taxon> = BTreeMap::new();
     let mut categories: BTreeMap<String, Taxon> = BTreeMap::new();
-    let mut by_author: BTreeMap<String, Vec<usize>> = authors.keys().map(|id| (id.clone(), Vec::new())).collect();
+    let mut by_author: BTreeMap<String, Vec<usize>> =
+        authors.keys().map(|id| (id.clone(), Vec::new())).collect();
     let add = |map: &mut BTreeMap<String, Taxon>, t: &TaxonRef, i: usize| {
         let entry = map.entry(t.slug.clone()).or_insert_with(|| Taxon {
             name: t.name.clone(),
@@ -404,14 +490,26 @@ mod tests {
     #[test]
     fn suggestions_pick_the_closest_name() {
         let known = ["george-allison", "maren-holt"];
-        assert_eq!(did_you_mean("geroge-allison", known.into_iter()), " (did you mean \"george-allison\"?)");
+        assert_eq!(
+            did_you_mean("geroge-allison", known.into_iter()),
+            " (did you mean \"george-allison\"?)"
+        );
         assert_eq!(did_you_mean("zzz", known.into_iter()), "");
     }
 
     #[test]
     fn links_resolve_against_the_base_and_folder() {
-        assert_eq!(resolve_link("/news/", "frigate/", "lead.jpg"), "/news/frigate/lead.jpg");
-        assert_eq!(resolve_link("/news/", "frigate/", "/images/a.jpg"), "/news/images/a.jpg");
-        assert_eq!(resolve_link("/", "x/", "https://cdn.example/a.jpg"), "https://cdn.example/a.jpg");
+        assert_eq!(
+            resolve_link("/news/", "frigate/", "lead.jpg"),
+            "/news/frigate/lead.jpg"
+        );
+        assert_eq!(
+            resolve_link("/news/", "frigate/", "/images/a.jpg"),
+            "/news/images/a.jpg"
+        );
+        assert_eq!(
+            resolve_link("/", "x/", "https://cdn.example/a.jpg"),
+            "https://cdn.example/a.jpg"
+        );
     }
 }

@@ -15,9 +15,21 @@ static ALLOWLIST: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = Builder::empty();
     builder
         .tags(HashSet::from([
-            "p", "br", "em", "strong", "del", "code", "pre", "blockquote", "ul", "ol", "li", "a",
+            "p",
+            "br",
+            "em",
+            "strong",
+            "del",
+            "code",
+            "pre",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+            "a",
         ]))
         .tag_attributes([("a", HashSet::from(["href"]))].into())
+        .generic_attributes(HashSet::new())
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .url_relative(UrlRelative::Deny)
         .link_rel(Some("nofollow ugc"))
@@ -27,24 +39,25 @@ static ALLOWLIST: LazyLock<Builder<'static>> = LazyLock::new(|| {
 
 /// Renders a reader's comment to HTML that is safe to put on the page as it is.
 pub fn render_comment(markdown: &str) -> String {
-    let events = Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH).map(|event| match event {
-        // Raw HTML is the reader's text, shown as typed.
-        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
-        // An image would load a stranger's URL for every visitor; it becomes a link instead.
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }),
-        Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
-        other => other,
-    });
+    let events =
+        Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH).map(|event| match event {
+            // Raw HTML is the reader's text, shown as typed.
+            Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+            // An image would load a stranger's URL for every visitor; it becomes a link instead.
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }),
+            Event::End(TagEnd::Image) => Event::End(TagEnd::Link),
+            other => other,
+        });
     let mut html = String::with_capacity(markdown.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events);
     ALLOWLIST.clean(&html).to_string()
@@ -68,7 +81,8 @@ mod tests {
 
     #[test]
     fn markdown_formatting_survives() {
-        let html = render_comment("Some *emphasis*, **strong**, `code`.\n\n> quoted\n\n- one\n- two\n");
+        let html =
+            render_comment("Some *emphasis*, **strong**, `code`.\n\n> quoted\n\n- one\n- two\n");
         assert!(html.contains("<em>emphasis</em>"));
         assert!(html.contains("<strong>strong</strong>"));
         assert!(html.contains("<code>code</code>"));
@@ -94,8 +108,14 @@ mod tests {
 
     #[test]
     fn websites_must_be_http() {
-        assert_eq!(safe_website("https://example.org").as_deref(), Some("https://example.org/"));
-        assert_eq!(safe_website("  http://example.org/a  ").as_deref(), Some("http://example.org/a"));
+        assert_eq!(
+            safe_website("https://example.org").as_deref(),
+            Some("https://example.org/")
+        );
+        assert_eq!(
+            safe_website("  http://example.org/a  ").as_deref(),
+            Some("http://example.org/a")
+        );
         assert_eq!(safe_website("javascript:alert(1)"), None);
         assert_eq!(safe_website("JaVaScRiPt:alert(1)"), None);
         assert_eq!(safe_website("data:text/html,<script>"), None);

@@ -37,7 +37,10 @@ pub fn check(name: &str) -> Result<(), String> {
     if name.len() > 200 {
         return Err("is longer than 200 bytes".to_string());
     }
-    if let Some(bad) = name.chars().find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+    if let Some(bad) = name
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    {
         return Err(format!(
             "contains {bad:?}; use only letters, digits, `-`, `_` and `.`"
         ));
@@ -52,14 +55,19 @@ mod tests {
     #[test]
     fn taxon_slugs_are_lower_ascii_with_hyphens() {
         assert_eq!(taxon_slug("Defence spending"), "defence-spending");
-        assert_eq!(taxon_slug("  Air & Missile Defence "), "air-missile-defence");
+        assert_eq!(
+            taxon_slug("  Air & Missile Defence "),
+            "air-missile-defence"
+        );
         assert_eq!(taxon_slug("Grüße aus Kiel"), "grusse-aus-kiel");
         assert_eq!(taxon_slug("F-35A"), "f-35a");
     }
 
     #[test]
     fn path_tricks_are_refused() {
-        for bad in ["", "..", "../etc", "a/b", "a\\b", ".hidden", "x y", "a\0b", "%2e%2e"] {
+        for bad in [
+            "", "..", "../etc", "a/b", "a\\b", ".hidden", "x y", "a\0b", "%2e%2e",
+        ] {
             assert!(check(bad).is_err(), "{bad:?} should be refused");
         }
         for good in ["frigate-deal", "type_26", "f35.update", "grüße"] {

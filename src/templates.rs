@@ -9,7 +9,10 @@ use crate::error::{Diagnostic, Diagnostics, Result};
 /// without templates still builds.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
-    ("components.html", include_str!("../templates/components.html")),
+    (
+        "components.html",
+        include_str!("../templates/components.html"),
+    ),
     ("index.html", include_str!("../templates/index.html")),
     ("article.html", include_str!("../templates/article.html")),
     ("page.html", include_str!("../templates/page.html")),
@@ -28,7 +31,10 @@ pub const BUILTIN_STATIC: &[(&str, &str)] = &[
 /// Builds the template set: the built-in theme overlaid with `site` (name, text) pairs.
 pub fn load(site: &[(String, String)]) -> Result<Tera> {
     let mut tera = Tera::default();
-    let mut set: Vec<(String, String)> = BUILTIN.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    let mut set: Vec<(String, String)> = BUILTIN
+        .iter()
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
     for (name, text) in site {
         match set.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = text.clone(),
@@ -38,15 +44,20 @@ pub fn load(site: &[(String, String)]) -> Result<Tera> {
     let mut diagnostics = Diagnostics::default();
     if let Err(error) = tera.add_raw_templates(set) {
         let overridden = |name: &str| site.iter().any(|(n, _)| n == name);
-        diagnostics.error(template_error(&error, &overridden));
+        for diagnostic in template_errors(&error, &overridden) {
+            diagnostics.error(diagnostic);
+        }
     }
     diagnostics.finish()?;
     Ok(tera)
 }
 
-/// A Tera error as a diagnostic naming the template file (under `templates/` when it is the
+/// A Tera error as diagnostics naming the template file (under `templates/` when it is the
 /// site's own, `(built-in theme)` otherwise), line and column.
-pub fn template_error(error: &tera::Error, is_site_file: &dyn Fn(&str) -> bool) -> Diagnostic {
+pub fn template_errors(
+    error: &tera::Error,
+    is_site_file: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
     let file = |name: &str| {
         if is_site_file(name) {
             format!("templates/{name}")
@@ -54,17 +65,28 @@ pub fn template_error(error: &tera::Error, is_site_file: &dyn Fn(&str) -> bool) 
             format!("templates/{name} (built-in theme)")
         }
     };
-    match error.kind() {
+    if let ErrorKind::Msg(text) = error.kind() {
+        // Checks made when templates are added (unknown filters, components...) arrive as one
+        // message holding a report per problem: `error: <what>` then ` --> <name>:<line>:<col>`.
+        let reports = parse_reports(text, &file);
+        if !reports.is_empty() {
+            return reports;
+        }
+    }
+    vec![match error.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => Diagnostic::at(
             file(report.filename()),
             report.span().start_line,
             report.span().start_col + 1,
             report.message().to_string(),
         ),
-        ErrorKind::TemplateNotFound(name) => Diagnostic::new("templates", format!("template `{name}` is missing")),
-        ErrorKind::MissingParent { current, parent } => {
-            Diagnostic::new(file(current), format!("extends `{parent}`, which does not exist"))
+        ErrorKind::TemplateNotFound(name) => {
+            Diagnostic::new("templates", format!("template `{name}` is missing"))
         }
+        ErrorKind::MissingParent { current, parent } => Diagnostic::new(
+            file(current),
+            format!("extends `{parent}`, which does not exist"),
+        ),
         _ => {
             let mut message = error.to_string();
             let mut source = std::error::Error::source(error);
@@ -74,5 +96,30 @@ pub fn template_error(error: &tera::Error, is_site_file: &dyn Fn(&str) -> bool) 
             }
             Diagnostic::new("templates", message)
         }
+    }]
+}
+
+fn parse_reports(text: &str, file: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(message) = line.strip_prefix("error: ") else {
+            continue;
+        };
+        let Some(locus) = lines
+            .next()
+            .and_then(|l| l.trim_start().strip_prefix("--> "))
+        else {
+            continue;
+        };
+        let mut parts = locus.rsplitn(3, ':');
+        let (Some(col), Some(line_no), Some(name)) = (parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        if let (Ok(line_no), Ok(col)) = (line_no.parse(), col.parse()) {
+            found.push(Diagnostic::at(file(name), line_no, col, message));
+        }
     }
+    found
 }

@@ -57,7 +57,11 @@ pub enum ThreadError {
 pub fn build(mut comments: Vec<Comment>, max_depth: usize) -> (Thread, Vec<ThreadError>) {
     let max_depth = max_depth.max(1);
     comments.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
-    let index: HashMap<&str, usize> = comments.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = comments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
     let mut errors = Vec::new();
 
     let mut parent_of: Vec<Option<usize>> = vec![None; comments.len()];
@@ -135,7 +139,11 @@ impl Builder<'_> {
         flat.sort_unstable();
         let names: HashMap<usize, (String, String)> = flat
             .iter()
-            .filter_map(|&i| slots[i].as_ref().map(|c| (i, (c.id.clone(), c.author.clone()))))
+            .filter_map(|&i| {
+                slots[i]
+                    .as_ref()
+                    .map(|c| (i, (c.id.clone(), c.author.clone())))
+            })
             .collect();
         flat.iter()
             .map(|&i| Node {
@@ -167,7 +175,12 @@ fn find_loops(parent_of: &[Option<usize>]) -> Vec<Vec<usize>> {
                 1 => {
                     let from = path.iter().position(|&p| p == i).expect("on the path");
                     let mut cycle = path[from..].to_vec();
-                    let lowest = cycle.iter().enumerate().min_by_key(|(_, v)| **v).map(|(k, _)| k).unwrap_or(0);
+                    let lowest = cycle
+                        .iter()
+                        .enumerate()
+                        .min_by_key(|(_, v)| **v)
+                        .map(|(k, _)| k)
+                        .unwrap_or(0);
                     cycle.rotate_left(lowest);
                     loops.push(cycle);
                     break;
@@ -216,7 +229,13 @@ mod tests {
     #[test]
     fn replies_nest_oldest_first() {
         let (t, errors) = build(
-            vec![c("c3", Some("c1"), 3), c("c1", None, 1), c("c2", None, 2), c("c4", Some("c1"), 4), c("c5", Some("c4"), 5)],
+            vec![
+                c("c3", Some("c1"), 3),
+                c("c1", None, 1),
+                c("c2", None, 2),
+                c("c4", Some("c1"), 4),
+                c("c5", Some("c4"), 5),
+            ],
             5,
         );
         assert!(errors.is_empty());
@@ -227,38 +246,76 @@ mod tests {
     #[test]
     fn deep_replies_are_kept_at_the_cap() {
         // A chain c1 <- c2 <- c3 <- c4 <- c5, capped at 3 levels.
-        let chain = vec![c("c1", None, 1), c("c2", Some("c1"), 2), c("c3", Some("c2"), 3), c("c4", Some("c3"), 4), c("c5", Some("c4"), 5)];
+        let chain = vec![
+            c("c1", None, 1),
+            c("c2", Some("c1"), 2),
+            c("c3", Some("c2"), 3),
+            c("c4", Some("c3"), 4),
+            c("c5", Some("c4"), 5),
+        ];
         let (t, _) = build(chain, 3);
         assert_eq!(shape(&t.roots), "c1(c2(c3 c4 c5))");
         let level3 = &t.roots[0].replies[0].replies;
         assert_eq!(level3[0].reply_to, None);
-        assert_eq!(level3[1].reply_to, Some(("c3".to_string(), "reader c3".to_string())));
-        assert_eq!(level3[2].reply_to, Some(("c4".to_string(), "reader c4".to_string())));
+        assert_eq!(
+            level3[1].reply_to,
+            Some(("c3".to_string(), "reader c3".to_string()))
+        );
+        assert_eq!(
+            level3[2].reply_to,
+            Some(("c4".to_string(), "reader c4".to_string()))
+        );
     }
 
     #[test]
     fn a_cap_of_one_is_flat() {
-        let (t, _) = build(vec![c("c1", None, 1), c("c2", Some("c1"), 2), c("c3", None, 3)], 1);
+        let (t, _) = build(
+            vec![c("c1", None, 1), c("c2", Some("c1"), 2), c("c3", None, 3)],
+            1,
+        );
         assert_eq!(shape(&t.roots), "c1 c2 c3");
-        assert_eq!(t.roots[1].reply_to.as_ref().map(|r| r.0.as_str()), Some("c1"));
+        assert_eq!(
+            t.roots[1].reply_to.as_ref().map(|r| r.0.as_str()),
+            Some("c1")
+        );
     }
 
     #[test]
     fn missing_parents_are_reported_and_kept() {
         let (t, errors) = build(vec![c("c1", Some("nope"), 1)], 5);
-        assert_eq!(errors, vec![ThreadError::MissingParent { id: "c1".into(), parent: "nope".into() }]);
+        assert_eq!(
+            errors,
+            vec![ThreadError::MissingParent {
+                id: "c1".into(),
+                parent: "nope".into()
+            }]
+        );
         assert_eq!(t.count, 1);
         assert_eq!(shape(&t.roots), "c1");
     }
 
     #[test]
     fn loops_are_reported_and_kept() {
-        let (t, errors) = build(vec![c("c1", Some("c3"), 1), c("c2", Some("c1"), 2), c("c3", Some("c2"), 3), c("c4", Some("c4"), 4)], 5);
+        let (t, errors) = build(
+            vec![
+                c("c1", Some("c3"), 1),
+                c("c2", Some("c1"), 2),
+                c("c3", Some("c2"), 3),
+                c("c4", Some("c4"), 4),
+            ],
+            5,
+        );
         assert_eq!(
             errors,
             vec![
-                ThreadError::Loop { id: "c1".into(), cycle: vec!["c1".into(), "c3".into(), "c2".into()] },
-                ThreadError::Loop { id: "c4".into(), cycle: vec!["c4".into()] },
+                ThreadError::Loop {
+                    id: "c1".into(),
+                    cycle: vec!["c1".into(), "c3".into(), "c2".into()]
+                },
+                ThreadError::Loop {
+                    id: "c4".into(),
+                    cycle: vec!["c4".into()]
+                },
             ]
         );
         assert_eq!(shape(&t.roots), "c1 c2 c3 c4");
@@ -268,7 +325,11 @@ mod tests {
     fn a_very_long_chain_does_not_overflow() {
         let chain: Vec<Comment> = (0..20_000)
             .map(|i| {
-                let mut x = c(&format!("c{i}"), (i > 0).then(|| format!("c{}", i - 1)).as_deref(), 0);
+                let mut x = c(
+                    &format!("c{i}"),
+                    (i > 0).then(|| format!("c{}", i - 1)).as_deref(),
+                    0,
+                );
                 x.date = Date::parse("2026-11-01T10:00:00Z").unwrap();
                 x
             })

@@ -73,7 +73,10 @@ impl<'a> AuthorView<'a> {
             bio_html: &author.bio_html,
             avatar: author.avatar.as_deref(),
             twitter: author.twitter.as_deref(),
-            twitter_url: author.twitter.as_ref().map(|t| format!("https://x.com/{t}")),
+            twitter_url: author
+                .twitter
+                .as_ref()
+                .map(|t| format!("https://x.com/{t}")),
             website: author.website.as_deref(),
             article_count: site.by_author.get(&author.id).map_or(0, Vec::len),
         }
@@ -109,7 +112,10 @@ impl<'a> Card<'a> {
                     url: a.url.clone(),
                 })
                 .collect(),
-            category: article.category.as_ref().map(|c| taxon_link(site, "category", c)),
+            category: article
+                .category
+                .as_ref()
+                .map(|c| taxon_link(site, "category", c)),
             image: article.image.as_ref(),
             comment_count: article.thread.count,
         }
@@ -147,7 +153,11 @@ impl<'a> ArticleView<'a> {
             url: &article.url,
             slug: &article.slug,
             date: (&article.date).into(),
-            updated: article.updated.as_ref().filter(|u| **u > article.date).map(Into::into),
+            updated: article
+                .updated
+                .as_ref()
+                .filter(|u| **u > article.date)
+                .map(Into::into),
             summary: &article.summary,
             body_html: &article.body_html,
             authors: article
@@ -156,8 +166,15 @@ impl<'a> ArticleView<'a> {
                 .filter_map(|id| site.authors.get(id))
                 .map(|a| AuthorView::new(site, a))
                 .collect(),
-            tags: article.tags.iter().map(|t| taxon_link(site, "tag", t)).collect(),
-            category: article.category.as_ref().map(|c| taxon_link(site, "category", c)),
+            tags: article
+                .tags
+                .iter()
+                .map(|t| taxon_link(site, "tag", t))
+                .collect(),
+            category: article
+                .category
+                .as_ref()
+                .map(|c| taxon_link(site, "category", c)),
             image: article.image.as_ref(),
         }
     }
@@ -188,8 +205,18 @@ impl<'a> ThreadView<'a> {
                 n => format!("{n} Comments"),
             },
             open: article.comments_open,
-            comments: article.thread.roots.iter().map(|n| context.view(n, 1)).collect(),
-            form_action: site.config.comments.form_action.as_deref().filter(|_| article.comments_open),
+            comments: article
+                .thread
+                .roots
+                .iter()
+                .map(|n| context.view(n, 1))
+                .collect(),
+            form_action: site
+                .config
+                .comments
+                .form_action
+                .as_deref()
+                .filter(|_| article.comments_open),
             slug: &article.slug,
         }
     }
@@ -231,7 +258,13 @@ impl<'a> CommentContext<'a> {
         CommentView {
             id: &c.id,
             author: &c.author,
-            initial: c.author.trim().chars().next().map(|ch| ch.to_uppercase().collect()).unwrap_or_default(),
+            initial: c
+                .author
+                .trim()
+                .chars()
+                .next()
+                .map(|ch| ch.to_uppercase().collect())
+                .unwrap_or_default(),
             website: c.website.as_deref(),
             avatar: config
                 .avatar_url
@@ -240,7 +273,10 @@ impl<'a> CommentContext<'a> {
                 .map(|(template, hash)| template.replace("{hash}", hash)),
             date: (&c.date).into(),
             body_html: &c.body_html,
-            by_article_author: c.author_id.as_ref().is_some_and(|id| self.article.authors.contains(id)),
+            by_article_author: c
+                .author_id
+                .as_ref()
+                .is_some_and(|id| self.article.authors.contains(id)),
             staff: c.author_id.is_some(),
             reply_to: node.reply_to.as_ref().map(|(id, author)| Link {
                 name: author.clone(),
@@ -248,7 +284,11 @@ impl<'a> CommentContext<'a> {
             }),
             depth,
             can_reply: self.article.comments_open && config.form_action.is_some(),
-            replies: node.replies.iter().map(|r| self.view(r, depth + 1)).collect(),
+            replies: node
+                .replies
+                .iter()
+                .map(|r| self.view(r, depth + 1))
+                .collect(),
         }
     }
 }

@@ -1,0 +1,53 @@
+(function () {
+  "use strict";
+  var respond = document.getElementById("respond");
+  var parent = document.getElementById("comment-parent");
+  if (!respond || !parent || !window.history) return;
+  var note = respond.querySelector(".replying-to");
+  var name = note && note.querySelector("[data-reply-name]");
+
+  function setUrl(query) {
+    history.replaceState(history.state, "", location.pathname + query + "#respond");
+  }
+
+  function focusName() {
+    var field = document.getElementById("comment-name");
+    if (field) field.focus({ preventScroll: true });
+  }
+
+  function setup(link, focus, fromClick) {
+    var id = link.getAttribute("data-reply-to");
+    parent.value = id;
+    if (note) {
+      if (name) name.textContent = link.getAttribute("data-reply-name") || "";
+      note.hidden = false;
+    }
+    if (fromClick) setUrl("?replytocom=" + encodeURIComponent(id));
+    if (focus) {
+      respond.scrollIntoView();
+      focusName();
+    }
+  }
+
+  document.addEventListener("click", function (e) {
+    if (e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+    var t = e.target.closest && e.target.closest(".reply-link[data-reply-to], [data-cancel-reply]");
+    if (!t) return;
+    e.preventDefault();
+    if (t.hasAttribute("data-cancel-reply")) {
+      parent.value = "";
+      if (note) note.hidden = true;
+      setUrl("");
+      focusName();
+    } else {
+      setup(t, true, true);
+    }
+  });
+
+  var id = new URLSearchParams(location.search).get("replytocom");
+  if (id && window.CSS && CSS.escape) {
+    var link = document.querySelector("#comment-" + CSS.escape(id) +
+      " .reply-link[data-reply-to=\"" + CSS.escape(id) + "\"]");
+    if (link) setup(link, location.hash === "#respond", false);
+  }
+})();

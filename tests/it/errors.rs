@@ -1,0 +1,162 @@
+//! Bad input: every error is reported in one run, naming the file, line and column.
+
+use std::process::Command;
+
+use crate::support::site;
+
+fn broken_site() -> crate::support::TestSite {
+    let s = site("basic");
+    s.file(
+        "content/articles/bad-toml.md",
+        "+++\ntitle = \"Unclosed\ndate = 2026-11-01\nauthor = \"ann-author\"\n+++\nx\n",
+    );
+    s.file(
+        "content/articles/no-date.md",
+        "+++\ntitle = \"No date\"\nauthor = \"ann-author\"\n+++\nx\n",
+    );
+    s.file(
+        "content/articles/bad-date.md",
+        "+++\ntitle = \"Bad date\"\ndate = \"yesterday\"\nauthor = \"ann-author\"\n+++\nx\n",
+    );
+    s.file(
+        "content/articles/typo-author.md",
+        "+++\ntitle = \"Typo\"\ndate = 2026-11-01\nauthor = \"ann-autor\"\n+++\nx\n",
+    );
+    s.file(
+        "content/articles/no-author.md",
+        "+++\ntitle = \"Nobody\"\ndate = 2026-11-01\n+++\nx\n",
+    );
+    s.file("content/articles/yaml.md", "---\ntitle: YAML\n---\nx\n");
+    s.file("content/articles/twin.md", "+++\ntitle = \"Twin\"\ndate = 2026-11-01\nauthor = \"ann-author\"\nslug = \"frigate\"\n+++\nx\n");
+    s.file("content/articles/reserved.md", "+++\ntitle = \"Reserved\"\ndate = 2026-11-01\nauthor = \"ann-author\"\nslug = \"tag\"\n+++\nx\n");
+    s.file("content/articles/escape.md", "+++\ntitle = \"Escape\"\ndate = 2026-11-01\nauthor = \"ann-author\"\nslug = \"../../evil\"\n+++\nx\n");
+    s.file(
+        "content/pages/about-twin.md",
+        "+++\ntitle = \"About twin\"\nslug = \"about\"\n+++\nx\n",
+    );
+    s.file(
+        "content/comments/nowhere/c1.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-01\n+++\nx\n",
+    );
+    s.file(
+        "content/comments/frigate/orphan.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-21\nparent = \"c99\"\n+++\nx\n",
+    );
+    s.file(
+        "content/comments/frigate/loop1.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-21\nparent = \"loop2\"\n+++\nx\n",
+    );
+    s.file(
+        "content/comments/frigate/loop2.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-22\nparent = \"loop1\"\n+++\nx\n",
+    );
+    s.file(
+        "content/comments/frigate/fake-staff.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-21\nauthor_id = \"nobody\"\n+++\nx\n",
+    );
+    s.file(
+        "content/comments/frigate/no-name.md",
+        "+++\ndate = 2026-11-21\n+++\nx\n",
+    );
+    std::fs::write(
+        s.root().join("content/comments/frigate/latin1.md"),
+        b"+++\nauthor = \"Jos\xe9\"\ndate = 2026-11-21\n+++\nx\n",
+    )
+    .unwrap();
+    s
+}
+
+#[test]
+fn every_error_is_reported_once_sorted_by_file() {
+    let errors = broken_site().errors();
+    let expected = [
+        "content/articles/bad-date.md:3:8: `yesterday` is not a date: write 2026-11-28, or 2026-11-28T09:30:00Z with a time",
+        "content/articles/bad-toml.md:2:18: invalid basic string, expected `\"`",
+        "content/articles/escape.md: the slug `../../evil` starts with `.`",
+        "content/articles/no-author.md: no author: add `author = \"<id>\"` (a file stem under content/authors/), or `authors = [...]`",
+        "content/articles/no-date.md:2:1: missing field `date`",
+        "content/articles/reserved.md: the slug `tag` is already taken by (a path sitrep itself uses): give one of them another `slug`",
+        "content/articles/twin.md: the slug `frigate` is already taken by content/articles/frigate.md: give one of them another `slug`",
+        "content/articles/typo-author.md: author \"ann-autor\" is not in content/authors/ (did you mean \"ann-author\"?)",
+        "content/articles/yaml.md:1:1: this file starts with `---` (YAML front matter), but sitrep reads TOML front matter between two lines of `+++`: change both `---` lines to `+++` and write the fields as TOML (`title = \"...\"`)",
+        "content/comments/frigate/fake-staff.md: author_id \"nobody\" is not in content/authors/ (did you mean \"cy-nobody\"?)",
+        "content/comments/frigate/latin1.md: cannot read this file: it is not UTF-8 text",
+        "content/comments/frigate/loop1.md: reply loop: loop1 → loop2 → loop1; one of these must not have a `parent`",
+        "content/comments/frigate/no-name.md:2:1: missing field `author`",
+        "content/comments/frigate/orphan.md: parent \"c99\" is not a comment on this article (comment ids are file stems in this folder)",
+        "content/comments/nowhere/c1.md: this comment is filed under `nowhere`, but there is no article with that slug",
+        "content/pages/about.md: the slug `about` is already taken by content/pages/about-twin.md: give one of them another `slug`",
+    ];
+    assert_eq!(errors, expected);
+}
+
+#[test]
+fn the_command_exits_1_and_names_the_files() {
+    let s = broken_site();
+    let out = Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args(["build", "--root"])
+        .arg(s.root())
+        .env("SOURCE_DATE_EPOCH", "1795046400")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("error: content/articles/bad-toml.md:2:18: invalid basic string"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: content/comments/frigate/orphan.md: parent \"c99\""),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .trim_end()
+            .ends_with("16 errors found; the output was left as it was"),
+        "{stderr}"
+    );
+    assert!(!s.output().exists(), "nothing was written");
+}
+
+#[test]
+fn unknown_fields_are_warnings() {
+    let s = site("basic");
+    s.file("content/articles/typo.md", "+++\ntitle = \"Typo\"\ntittle = \"Typo\"\ndate = 2026-11-01\nauthor = \"ann-author\"\n+++\nx\n");
+    let built = s.build();
+    let warnings: Vec<String> = built
+        .report
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        warnings,
+        ["content/articles/typo.md:3:1: unknown field `tittle` is ignored (check its spelling)"]
+    );
+}
+
+#[test]
+fn template_errors_name_the_template_line_and_column() {
+    let s = site("basic");
+    s.file("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n  {{ page.title | nosuchfilter }}\n{% endblock content %}\n");
+    let errors = s.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("templates/page.html:3:"),
+        "{}",
+        errors[0]
+    );
+}
+
+#[test]
+fn bad_site_toml_is_reported_with_its_line() {
+    let s = site("basic");
+    s.file("site.toml", "title = \"x\"\nper_page = \"ten\"\n");
+    let errors = s.errors();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("site.toml:2:12: invalid type"),
+        "{}",
+        errors[0]
+    );
+}

@@ -1,0 +1,10 @@
+//! Whole-program tests: fixture sites copied into temporary folders, built, and checked by
+//! parsing the HTML they produce. One test binary, a module per feature.
+
+mod support;
+
+mod errors;
+mod output;
+mod pages;
+mod sanitize;
+mod threads;

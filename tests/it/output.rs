@@ -1,0 +1,130 @@
+//! The output folder: atomic swap, nothing lost on failure, nothing written outside it,
+//! byte-identical rebuilds.
+
+use crate::support::{site, snapshot};
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let s = site("basic");
+    let first = snapshot(&s.build().out);
+    let other = s.dir.path().join("second");
+    let second = snapshot(
+        &s.build_with(sitrep::BuildOptions {
+            output: Some(other),
+            ..s.options()
+        })
+        .out,
+    );
+    assert!(first.len() > 20);
+    assert_eq!(first, second);
+}
+
+#[test]
+fn a_failed_build_keeps_the_last_good_output() {
+    let s = site("basic");
+    let before = snapshot(&s.build().out);
+    s.file(
+        "content/articles/frigate.md",
+        "+++\ntitle = \"Broken\n+++\n",
+    );
+    s.errors();
+    assert_eq!(snapshot(&s.output()), before);
+    // And no staging folder is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(s.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("sitrep-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_rebuild_removes_pages_that_are_gone() {
+    let s = site("basic");
+    assert!(s.build().exists("/closed/index.html"));
+    s.remove("content/articles/closed.md");
+    s.remove("content/comments/closed");
+    assert!(!s.build().exists("/closed/index.html"));
+}
+
+#[test]
+fn build_never_touches_the_sources() {
+    let s = site("basic");
+    let before: Vec<_> = ["content", "static", "site.toml"]
+        .iter()
+        .map(|d| snapshot(&s.root().join(d)))
+        .collect();
+    s.build();
+    s.build();
+    let after: Vec<_> = ["content", "static", "site.toml"]
+        .iter()
+        .map(|d| snapshot(&s.root().join(d)))
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn no_slug_or_id_reaches_outside_the_output() {
+    let s = site("basic");
+    s.file("content/articles/evil.md", "+++\ntitle = \"E\"\ndate = 2026-11-01\nauthor = \"ann-author\"\nslug = \"../../outside\"\n+++\nx\n");
+    s.file(
+        "content/pages/evil.md",
+        "+++\ntitle = \"E\"\nslug = \"/etc/cron.d/x\"\n+++\nx\n",
+    );
+    s.file(
+        "content/comments/frigate/..hidden.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-21\n+++\nx\n",
+    );
+    let errors = s.errors();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(!s.dir.path().join("outside").exists());
+    assert!(!s.output().exists());
+}
+
+#[test]
+fn refuses_an_output_folder_holding_other_files() {
+    let s = site("basic");
+    let elsewhere = s.dir.path().join("precious");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("notes.txt"), "keep me").unwrap();
+    let result = sitrep::build(&sitrep::BuildOptions {
+        output: Some(elsewhere.clone()),
+        ..s.options()
+    });
+    let message = result.unwrap_err().to_string();
+    assert!(
+        message.contains("holds files that sitrep did not write"),
+        "{message}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(elsewhere.join("notes.txt")).unwrap(),
+        "keep me"
+    );
+}
+
+#[test]
+fn refuses_an_output_folder_that_holds_the_site() {
+    let s = site("basic");
+    for output in [
+        s.root(),
+        s.root().join("content/out"),
+        s.dir.path().to_path_buf(),
+    ] {
+        let result = sitrep::build(&sitrep::BuildOptions {
+            output: Some(output.clone()),
+            ..s.options()
+        });
+        assert!(result.is_err(), "{} should be refused", output.display());
+    }
+    assert!(s.root().join("content/articles/frigate.md").exists());
+}
+
+#[test]
+fn check_writes_nothing_and_finds_the_same_errors() {
+    let s = site("basic");
+    let report = sitrep::check(&s.options()).unwrap();
+    assert_eq!(report.articles, 4);
+    assert!(!s.output().exists());
+    s.file("content/articles/x.md", "+++\ntitle = \"x\"\n+++\n");
+    assert!(sitrep::check(&s.options()).is_err());
+}

@@ -1,0 +1,279 @@
+//! The pages of a site and what each shows.
+
+use crate::support::{site, squash};
+
+#[test]
+fn article_page_shows_everything_about_the_article() {
+    let built = site("basic").build();
+    let page = built.page("/frigate/");
+    assert_eq!(
+        page.text_of("article.article h1"),
+        "Frigate programme slips again"
+    );
+    assert_eq!(
+        page.text_of("article.article .standfirst"),
+        "The lead ship is a year late."
+    );
+    let byline = page.one("article.article .byline");
+    let authors: Vec<_> = byline
+        .select(&crate::support::sel("a[rel=author]"))
+        .map(|a| a.value().attr("href").unwrap())
+        .collect();
+    assert_eq!(authors, ["/author/ann-author/"]);
+    let times: Vec<_> = byline
+        .select(&crate::support::sel("time"))
+        .map(|t| t.value().attr("datetime").unwrap())
+        .collect();
+    assert_eq!(times, ["2026-11-20T09:00:00Z", "2026-11-21T10:00:00Z"]);
+    assert_eq!(
+        page.one(".kicker a").value().attr("href"),
+        Some("/category/news/")
+    );
+    let tags: Vec<_> = page
+        .all("ul.tags a[rel=tag]")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(tags, ["/tag/navy/", "/tag/procurement/"]);
+    let img = page.one("figure.lead-image > img");
+    assert_eq!(img.value().attr("src"), Some("/images/ann.svg"));
+    assert_eq!(img.value().attr("alt"), Some("A frigate at sea"));
+    assert_eq!(
+        page.text_of("figure.lead-image > figcaption"),
+        "The lead ship on trials."
+    );
+    assert_eq!(page.one(".article-body h2").value().id(), Some("costs"));
+    page.one(".article-body table");
+    // The author box sits under the body, inside the article.
+    let bio = page.one("article.article > aside.author-box");
+    assert!(squash(&bio.text().collect::<String>()).contains("Ann covers ships."));
+    assert_eq!(
+        page.one("aside.author-box .social a[href=\"https://x.com/ann_writes\"]")
+            .text()
+            .collect::<String>(),
+        "@ann_writes on X"
+    );
+    // Landmarks.
+    page.one("header.site-header nav");
+    page.one("main#main");
+    page.one("footer");
+    assert_eq!(page.one("html").value().attr("lang"), Some("en"));
+}
+
+#[test]
+fn shared_bylines_link_every_author() {
+    let built = site("basic").build();
+    let page = built.page("/budget/");
+    let authors: Vec<_> = page
+        .all(".byline a[rel=author]")
+        .iter()
+        .map(|a| squash(&a.text().collect::<String>()))
+        .collect();
+    assert_eq!(authors, ["Ann Author", "Bob Byline"]);
+    assert_eq!(page.all("aside.author-box").len(), 2);
+    // No summary given: the first paragraph stands in.
+    assert_eq!(
+        page.text_of(".standfirst"),
+        "First paragraph of the budget piece."
+    );
+}
+
+#[test]
+fn home_is_newest_first_and_paginated() {
+    let built = site("basic").build();
+    // per_page = 2; four published articles (draft and future left out).
+    let first = built.page("/");
+    let titles = |p: &crate::support::Page| {
+        p.all(".card-title a")
+            .iter()
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(titles(&first), ["/frigate/", "/bundle/"]);
+    assert_eq!(
+        first.one("nav.pagination a[rel=next]").value().attr("href"),
+        Some("/page/2/")
+    );
+    let second = built.page("/page/2/");
+    assert_eq!(titles(&second), ["/budget/", "/closed/"]);
+    assert_eq!(
+        second
+            .one("nav.pagination a[rel=prev]")
+            .value()
+            .attr("href"),
+        Some("/")
+    );
+    assert!(!built.exists("/page/3/index.html"));
+    assert!(!built.exists("/draft/index.html"));
+    assert!(!built.exists("/future/index.html"));
+}
+
+#[test]
+fn drafts_and_scheduled_articles_show_with_drafts() {
+    let s = site("basic");
+    let built = s.build_with(sitrep::BuildOptions {
+        drafts: true,
+        ..s.options()
+    });
+    assert!(built.exists("/draft/index.html"));
+    assert!(built.exists("/future/index.html"));
+    // The draft's comment was kept and is published with it.
+    assert_eq!(built.page("/draft/").comment_ids(), ["c1"]);
+}
+
+#[test]
+fn scheduled_articles_publish_once_their_time_has_come() {
+    let s = site("basic");
+    let later = chrono::DateTime::parse_from_rfc3339("2099-01-01T00:00:01Z")
+        .unwrap()
+        .to_utc();
+    let built = s.build_with(sitrep::BuildOptions {
+        now: later,
+        ..s.options()
+    });
+    assert!(built.exists("/future/index.html"));
+    assert!(!built.exists("/draft/index.html"));
+}
+
+#[test]
+fn author_archive_shows_the_author_and_their_articles() {
+    let built = site("basic").build();
+    let page = built.page("/author/ann-author/");
+    assert_eq!(page.text_of(".author-header h1"), "Ann Author");
+    assert_eq!(
+        page.text_of(".author-header .author-role"),
+        "Naval correspondent"
+    );
+    assert_eq!(
+        page.text_of(".author-header .author-bio"),
+        "Ann covers ships."
+    );
+    assert_eq!(
+        page.one(".author-header img.author-avatar")
+            .value()
+            .attr("src"),
+        Some("/images/ann.svg")
+    );
+    page.one(".author-header a[href=\"https://ann.example/\"]");
+    let hrefs: Vec<_> = page
+        .all(".card-title a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(hrefs, ["/frigate/", "/budget/"]);
+    assert!(
+        !page.text.contains("ann@test.example"),
+        "emails are never published"
+    );
+    // An author with no published article still has a page.
+    built.page("/author/cy-nobody/").one("p.empty");
+}
+
+#[test]
+fn authors_page_lists_everyone() {
+    let built = site("basic").build();
+    let page = built.page("/authors/");
+    let names: Vec<_> = page
+        .all(".author-list h2 a")
+        .iter()
+        .map(|a| squash(&a.text().collect::<String>()))
+        .collect();
+    assert_eq!(names, ["Ann Author", "Bob Byline", "Cy Nobody"]);
+}
+
+#[test]
+fn tag_and_category_archives() {
+    let built = site("basic").build();
+    let navy = built.page("/tag/navy/");
+    assert_eq!(navy.text_of(".archive-header h1"), "Navy");
+    let hrefs: Vec<_> = navy
+        .all(".card-title a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(hrefs, ["/frigate/", "/bundle/"]);
+    // Procurement has two articles: one page at per_page = 2.
+    assert_eq!(built.page("/tag/procurement/").all(".card").len(), 2);
+    let news = built.page("/category/news/");
+    assert_eq!(news.all(".card").len(), 2);
+    assert!(built.exists("/category/analysis/index.html"));
+}
+
+#[test]
+fn pages_and_not_found() {
+    let built = site("basic").build();
+    assert_eq!(built.page("/about/").text_of("article.page h1"), "About us");
+    assert_eq!(built.page("/404.html").text_of("main h1"), "Page not found");
+    let nav: Vec<_> = built
+        .page("/")
+        .all("nav.site-nav a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert!(nav.contains(&"/about/".to_string()));
+}
+
+#[test]
+fn bundles_publish_their_files_beside_the_page() {
+    let built = site("basic").build();
+    assert!(built.exists("/bundle/pic.svg"));
+    let page = built.page("/bundle/");
+    assert_eq!(
+        page.one("figure.lead-image > img").value().attr("src"),
+        Some("/bundle/pic.svg")
+    );
+    assert_eq!(
+        page.one(".article-body img").value().attr("src"),
+        Some("pic.svg")
+    );
+    assert!(built.exists("/images/ann.svg"), "static files are copied");
+    assert!(
+        built.exists("/css/sitrep.css"),
+        "the theme's stylesheet is published"
+    );
+}
+
+#[test]
+fn base_url_sets_every_link_prefix() {
+    let s = site("basic");
+    let built = s.build_with(sitrep::BuildOptions {
+        base_url: Some("https://test.example/news/".into()),
+        ..s.options()
+    });
+    let page = built.page("/frigate/");
+    assert_eq!(
+        page.one("link[rel=stylesheet]").value().attr("href"),
+        Some("/news/css/sitrep.css")
+    );
+    assert_eq!(
+        page.one(".byline a[rel=author]").value().attr("href"),
+        Some("/news/author/ann-author/")
+    );
+    assert_eq!(
+        page.one("a.site-title").value().attr("href"),
+        Some("/news/")
+    );
+}
+
+#[test]
+fn site_templates_override_the_theme_one_file_at_a_time() {
+    let s = site("basic");
+    s.file(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>Lost at sea</h1>{% endblock content %}",
+    );
+    let built = s.build();
+    assert_eq!(built.page("/404.html").text_of("main h1"), "Lost at sea");
+    // Everything else still comes from the built-in theme.
+    built.page("/frigate/").one("section#comments");
+}
+
+#[test]
+fn a_bare_site_builds_with_the_built_in_theme() {
+    let s = site("basic");
+    s.remove("static");
+    assert!(!s.root().join("templates").exists());
+    let built = s.build();
+    assert!(built.exists("/css/sitrep.css"));
+    assert_eq!(built.report.articles, 4);
+}
