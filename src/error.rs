@@ -133,7 +133,7 @@ impl Diagnostics {
         }
         let n = errors.len();
         text.push_str(&format!(
-            "{n} error{} found; nothing was written",
+            "{n} error{} found; the output was left as it was",
             if n == 1 { "" } else { "s" }
         ));
         text

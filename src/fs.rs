@@ -18,6 +18,10 @@ pub fn read_to_string(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(at(path))
 }
 
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(at(path))
+}
+
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).map_err(at(path))
 }
@@ -40,6 +44,12 @@ pub fn remove_dir_all(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         other => other.map_err(at(path)),
     }
+}
+
+/// Whether a folder has nothing in it.
+pub fn is_empty_dir(dir: &Path) -> Result<bool> {
+    let mut entries = std::fs::read_dir(dir).map_err(at(dir))?;
+    Ok(entries.next().is_none())
 }
 
 /// The files (not folders) under `dir`, at any depth, in sorted order so that every build walks

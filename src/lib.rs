@@ -111,7 +111,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             Ok(report(&site, counts, Some(output), started))
         }
         Err(e) => {
-            staging.abandon();
+            // The build's own error matters more than a failure to tidy up after it.
+            let _ = staging.abandon();
             Err(e)
         }
     }

@@ -226,11 +226,14 @@ fn read_all<F: Send>(
         .into_par_iter()
         .map(|(path, stem)| {
             let rel = relative(root, &path);
-            let text = std::fs::read(&path)
-                .map_err(|e| Diagnostic::new(&rel, format!("cannot read this file: {e}")))?;
-            let text = String::from_utf8(text).map_err(|_| {
-                Diagnostic::new(&rel, "cannot read this file: it is not UTF-8 text")
+            let unreadable =
+                |why: String| Diagnostic::new(&rel, format!("cannot read this file: {why}"));
+            let bytes = fs::read(&path).map_err(|e| match e {
+                Error::Io { source, .. } => unreadable(source.to_string()),
+                other => unreadable(other.to_string()),
             })?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| unreadable("it is not UTF-8 text".to_string()))?;
             parse(rel, stem, &text)
         })
         .collect();

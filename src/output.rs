@@ -28,7 +28,7 @@ impl Staging {
                 output.display()
             )));
         }
-        if output.is_dir() && !output.join(MARKER).exists() && !is_empty_dir(output)? {
+        if output.is_dir() && !output.join(MARKER).exists() && !fs::is_empty_dir(output)? {
             return Err(Error::Usage(format!(
                 "{}: this folder holds files that sitrep did not write, and a build replaces the \
                  whole folder; empty it or pick another --output",
@@ -55,7 +55,7 @@ impl Staging {
         if let Err(e) = fs::rename(&self.dir, &self.output) {
             // Put the last good output back before reporting.
             if old.exists() {
-                let _ = std::fs::rename(&old, &self.output);
+                fs::rename(&old, &self.output)?;
             }
             return Err(e);
         }
@@ -63,8 +63,8 @@ impl Staging {
     }
 
     /// Throws the staging folder away; the output is untouched.
-    pub fn abandon(self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+    pub fn abandon(self) -> Result<()> {
+        fs::remove_dir_all(&self.dir)
     }
 
     fn target(&self, path: &str) -> Result<PathBuf> {
@@ -125,14 +125,6 @@ fn beside(output: &Path, what: &str) -> Result<PathBuf> {
     })?;
     let parent = output.parent().unwrap_or(Path::new("."));
     Ok(parent.join(format!(".{}.sitrep-{what}", name.to_string_lossy())))
-}
-
-fn is_empty_dir(dir: &Path) -> Result<bool> {
-    let mut entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    Ok(entries.next().is_none())
 }
 
 #[cfg(test)]

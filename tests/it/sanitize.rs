@@ -55,6 +55,16 @@ const WEBSITE_ATTACKS: &[&str] = &[
     "evil.example",
 ];
 
+/// Every name attack, and every body attack typed as a name too.
+fn names() -> impl Iterator<Item = &'static str> {
+    NAME_ATTACKS.iter().chain(BODY_ATTACKS).copied()
+}
+
+/// Every website attack, and every body attack typed as a website too.
+fn websites() -> impl Iterator<Item = &'static str> {
+    WEBSITE_ATTACKS.iter().chain(BODY_ATTACKS).copied()
+}
+
 const ALLOWED_TAGS: &[&str] = &[
     "p",
     "br",
@@ -96,7 +106,7 @@ fn hostile_site() -> TestSite {
     for (i, body) in BODY_ATTACKS.iter().enumerate() {
         comment(&s, &format!("b{i:02}"), "author = \"Reader\"", body);
     }
-    for (i, name) in NAME_ATTACKS.iter().enumerate() {
+    for (i, name) in names().enumerate() {
         comment(
             &s,
             &format!("n{i:02}"),
@@ -108,7 +118,7 @@ fn hostile_site() -> TestSite {
             "hi",
         );
     }
-    for (i, url) in WEBSITE_ATTACKS.iter().enumerate() {
+    for (i, url) in websites().enumerate() {
         comment(
             &s,
             &format!("w{i:02}"),
@@ -209,7 +219,7 @@ fn attack_bodies_never_become_markup() {
     let page = s.build().page("/budget/");
     assert_eq!(
         page.comment_ids().len(),
-        BODY_ATTACKS.len() + NAME_ATTACKS.len() + WEBSITE_ATTACKS.len()
+        names().count() + websites().count() + BODY_ATTACKS.len()
     );
     assert_bodies_are_clean(&page);
     assert_page_is_inert(&page);
@@ -274,12 +284,12 @@ fn safe_links_survive_with_nofollow_ugc() {
 fn hostile_names_are_text() {
     let s = hostile_site();
     let page = s.build().page("/budget/");
-    for (i, name) in NAME_ATTACKS.iter().enumerate() {
+    for (i, name) in names().enumerate() {
         let c = page.comment(&format!("n{i:02}"));
         let author = c.own(".comment-author").unwrap();
         assert_eq!(
             author.text().collect::<String>(),
-            *name,
+            name,
             "the name is shown exactly as typed"
         );
         assert_eq!(
@@ -290,7 +300,7 @@ fn hostile_names_are_text() {
         );
         // The reply link carries the name in an attribute; it must stay one attribute.
         let reply = c.own("a.reply-link").unwrap();
-        assert_eq!(reply.value().attr("data-reply-name"), Some(*name));
+        assert_eq!(reply.value().attr("data-reply-name"), Some(name));
     }
     assert_page_is_inert(&page);
 }
@@ -299,7 +309,7 @@ fn hostile_names_are_text() {
 fn only_http_websites_become_links() {
     let s = hostile_site();
     let page = s.build().page("/budget/");
-    for (i, url) in WEBSITE_ATTACKS.iter().enumerate() {
+    for (i, url) in websites().enumerate() {
         let c = page.comment(&format!("w{i:02}"));
         assert!(
             c.own(".comment-author a").is_none(),
