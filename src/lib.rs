@@ -80,7 +80,34 @@ pub struct BuildReport {
     pub files: usize,
     /// Problems that did not stop the build, sorted by file.
     pub warnings: Vec<Diagnostic>,
+    /// Time spent in each stage, in order.
+    pub stages: Vec<(&'static str, Duration)>,
     pub elapsed: Duration,
+}
+
+/// Times the stages of one build.
+struct Clock {
+    started: Instant,
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Clock {
+    fn start() -> Clock {
+        let now = Instant::now();
+        Clock {
+            started: now,
+            last: now,
+            stages: Vec::new(),
+        }
+    }
+
+    /// Ends the stage called `name`.
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.stages.push((name, now - self.last));
+        self.last = now;
+    }
 }
 
 /// The current time, or `SOURCE_DATE_EPOCH` when set, so a build can be reproduced exactly.
@@ -94,21 +121,25 @@ pub fn build_clock() -> DateTime<Utc> {
 
 /// Builds the site into its output folder.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    let started = Instant::now();
+    let mut clock = Clock::start();
     let sources = load::load(&options.root)?;
+    clock.lap("load");
     let output = match &options.output {
         Some(dir) => fs::absolute(dir)?,
         None => sources.root.join("public"),
     };
     check_output_location(&sources.root, &output)?;
     let site = resolve::resolve(sources, &options.resolve_options())?;
+    clock.lap("resolve");
     let tera = prepare_templates(&site)?;
 
     let staging = output::Staging::create(&output)?;
     match render::render(&site, &tera, &staging) {
         Ok(counts) => {
+            clock.lap("render and write");
             staging.commit()?;
-            Ok(report(&site, counts, Some(output), started))
+            clock.lap("swap");
+            Ok(report(&site, counts, Some(output), clock))
         }
         Err(e) => {
             // The build's own error matters more than a failure to tidy up after it.
@@ -121,12 +152,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 /// Loads, resolves and renders the whole site without writing anything: every error a build
 /// would find.
 pub fn check(options: &BuildOptions) -> Result<BuildReport> {
-    let started = Instant::now();
+    let mut clock = Clock::start();
     let sources = load::load(&options.root)?;
+    clock.lap("load");
     let site = resolve::resolve(sources, &options.resolve_options())?;
+    clock.lap("resolve");
     let tera = prepare_templates(&site)?;
     let counts = render::render(&site, &tera, &output::Discard)?;
-    Ok(report(&site, counts, None, started))
+    clock.lap("render");
+    Ok(report(&site, counts, None, clock))
 }
 
 fn prepare_templates(site: &site::Site) -> Result<tera::Tera> {
@@ -140,7 +174,7 @@ fn report(
     site: &site::Site,
     counts: render::RenderCounts,
     output: Option<PathBuf>,
-    started: Instant,
+    clock: Clock,
 ) -> BuildReport {
     BuildReport {
         output,
@@ -150,7 +184,8 @@ fn report(
         pages: counts.pages,
         files: counts.files,
         warnings: site.warnings.clone(),
-        elapsed: started.elapsed(),
+        elapsed: clock.started.elapsed(),
+        stages: clock.stages,
     }
 }
 
