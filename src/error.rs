@@ -140,6 +140,28 @@ impl Diagnostics {
     }
 }
 
+/// Both results, or every error of both: two stages that ran side by side report together.
+pub fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
+    match (a, b) {
+        (Ok(a), Ok(b)) => Ok((a, b)),
+        (
+            Err(Error::Invalid { errors, warnings }),
+            Err(Error::Invalid {
+                errors: more_errors,
+                warnings: more_warnings,
+            }),
+        ) => {
+            let mut all = Diagnostics { errors, warnings };
+            all.extend(Diagnostics {
+                errors: more_errors,
+                warnings: more_warnings,
+            });
+            all.finish().map(|_| unreachable!("there are errors"))
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
+    }
+}
+
 /// The 1-based line and column of a byte offset in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

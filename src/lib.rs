@@ -129,9 +129,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         None => sources.root.join("public"),
     };
     check_output_location(&sources.root, &output)?;
-    let site = resolve::resolve(sources, &options.resolve_options())?;
+    let (site, tera) = resolve_with_templates(sources, options)?;
     clock.lap("resolve");
-    let tera = prepare_templates(&site)?;
 
     let staging = output::Staging::create(&output)?;
     match render::render(&site, &tera, &staging) {
@@ -155,19 +154,24 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
     let mut clock = Clock::start();
     let sources = load::load(&options.root)?;
     clock.lap("load");
-    let site = resolve::resolve(sources, &options.resolve_options())?;
+    let (site, tera) = resolve_with_templates(sources, options)?;
     clock.lap("resolve");
-    let tera = prepare_templates(&site)?;
     let counts = render::render(&site, &tera, &output::Discard)?;
     clock.lap("render");
     Ok(report(&site, counts, None, clock))
 }
 
-fn prepare_templates(site: &site::Site) -> Result<tera::Tera> {
-    let mut tera = templates::load(&site.templates)?;
+/// Resolves the site and parses its templates, reporting the errors of both together.
+fn resolve_with_templates(
+    sources: load::Sources,
+    options: &BuildOptions,
+) -> Result<(site::Site, tera::Tera)> {
+    let tera = templates::load(&sources.templates);
+    let site = resolve::resolve(sources, &options.resolve_options());
+    let (site, mut tera) = error::both(site, tera)?;
     tera.global_context()
-        .insert("site", &render::site_view(site));
-    Ok(tera)
+        .insert("site", &render::site_view(&site));
+    Ok((site, tera))
 }
 
 fn report(

@@ -29,7 +29,7 @@ pub fn render(markdown: &str) -> Rendered {
     add_heading_ids(&mut events);
     let first_paragraph = first_paragraph_text(&events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, wrap_tables(events));
     Rendered {
         html,
         first_paragraph,
@@ -75,6 +75,21 @@ fn add_heading_ids(events: &mut [Event]) {
     }
 }
 
+/// Puts each table in a focusable scrolling region, so a wide table scrolls on a phone without
+/// losing its table semantics (as `display: block` on the table itself would).
+fn wrap_tables(events: Vec<Event<'_>>) -> impl Iterator<Item = Event<'_>> {
+    events.into_iter().flat_map(|event| match event {
+        Event::Start(Tag::Table(_)) => vec![
+            Event::Html(CowStr::Borrowed(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">",
+            )),
+            event,
+        ],
+        Event::End(TagEnd::Table) => vec![event, Event::Html(CowStr::Borrowed("</div>"))],
+        other => vec![other],
+    })
+}
+
 fn first_paragraph_text(events: &[Event]) -> String {
     let mut text = String::new();
     let mut inside = false;
@@ -107,7 +122,14 @@ mod tests {
         let r = render(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~gone~~ and a note[^1]\n\n[^1]: The note.\n",
         );
-        assert!(r.html.contains("<table>"));
+        assert!(
+            r.html.contains(
+                r#"<div class="table-wrap" role="region" tabindex="0" aria-label="Table"><table>"#
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("</table>\n</div>"), "{}", r.html);
         assert!(r.html.contains("<del>gone</del>"));
         assert!(r.html.contains("footnote-definition"));
     }

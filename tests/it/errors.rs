@@ -149,6 +149,28 @@ fn template_errors_name_the_template_line_and_column() {
 }
 
 #[test]
+fn template_and_content_errors_are_reported_together() {
+    let s = site("basic");
+    s.file("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}{{ page.title | nosuchfilter }}{% endblock content %}\n");
+    s.file(
+        "content/articles/no-date.md",
+        "+++\ntitle = \"No date\"\nauthor = \"ann-author\"\n+++\nx\n",
+    );
+    let errors = s.errors();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with("content/articles/no-date.md:2:1: missing field `date`"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with("templates/page.html:2:"),
+        "{}",
+        errors[1]
+    );
+}
+
+#[test]
 fn bad_site_toml_is_reported_with_its_line() {
     let s = site("basic");
     s.file("site.toml", "title = \"x\"\nper_page = \"ten\"\n");
