@@ -187,17 +187,14 @@ impl Page {
 
     /// Ids of the comments in document order.
     pub fn comment_ids(&self) -> Vec<String> {
-        self.all("li.comment")
-            .iter()
-            .map(|e| {
-                e.value()
-                    .id()
-                    .unwrap()
-                    .trim_start_matches("comment-")
-                    .to_string()
-            })
-            .collect()
+        self.all("li.comment").into_iter().map(comment_id).collect()
     }
+}
+
+/// `c4` for the element `li#comment-c4`.
+fn comment_id(element: ElementRef<'_>) -> String {
+    let id = element.value().id().expect("comment elements have ids");
+    id.trim_start_matches("comment-").to_string()
 }
 
 pub fn squash(text: &str) -> String {
@@ -214,13 +211,7 @@ impl<'a> CommentEl<'a> {
             .ancestors()
             .filter_map(ElementRef::wrap)
             .filter(|e| e.value().name() == "li" && e.value().classes().any(|c| c == "comment"))
-            .map(|e| {
-                e.value()
-                    .id()
-                    .unwrap()
-                    .trim_start_matches("comment-")
-                    .to_string()
-            })
+            .map(comment_id)
             .collect()
     }
 
