@@ -21,6 +21,10 @@ pub const RESERVED: &[&str] = &[
 
 /// The slug of a tag or category name: lower-case ASCII words joined by hyphens
 /// ("Defence spending" → `defence-spending`, "Grüße" → `grusse`).
+///
+/// ```
+/// assert_eq!(sitrep::slugs::taxon_slug("Defence spending"), "defence-spending");
+/// ```
 pub fn taxon_slug(name: &str) -> String {
     slug::slugify(name)
 }
