@@ -79,11 +79,6 @@ impl Config {
             format!("/{path}/")
         }
     }
-
-    /// `base_url` without its trailing slash, for absolute links.
-    pub fn origin(&self) -> &str {
-        self.base_url.trim().trim_end_matches('/')
-    }
 }
 
 #[cfg(test)]

@@ -71,16 +71,30 @@ impl Diagnostic {
 }
 
 impl fmt::Display for Diagnostic {
+    /// `path:line:column: message`. Control characters are shown escaped: a file name or a
+    /// value quoted from a reader's comment must not drive the terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        write!(f, "{}", printable(&self.path.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
                 write!(f, ":{column}")?;
             }
         }
-        write!(f, ": {}", self.message)
+        write!(f, ": {}", printable(&self.message))
     }
+}
+
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Errors and warnings gathered while a stage runs; a stage fails at its end if any error was
@@ -103,10 +117,6 @@ impl Diagnostics {
     pub fn extend(&mut self, other: Diagnostics) {
         self.errors.extend(other.errors);
         self.warnings.extend(other.warnings);
-    }
-
-    pub fn has_errors(&self) -> bool {
-        !self.errors.is_empty()
     }
 
     /// Fails with every error found, sorted by file then position; otherwise hands back the
@@ -162,6 +172,16 @@ pub fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
     }
 }
 
+/// ` (did you mean "x"?)` when a known name is close to `wrong`.
+pub fn did_you_mean<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> String {
+    known
+        .map(|k| (strsim::jaro_winkler(wrong, k), k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, k)| format!(" (did you mean \"{k}\"?)"))
+        .unwrap_or_default()
+}
+
 /// The 1-based line and column of a byte offset in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
@@ -186,6 +206,16 @@ mod tests {
         assert_eq!(line_column("abc", 0), (1, 1));
         assert_eq!(line_column("ab\ncd", 4), (2, 2));
         assert_eq!(line_column("ab\n", 3), (2, 1));
+    }
+
+    #[test]
+    fn suggestions_pick_the_closest_name() {
+        let known = ["george-allison", "maren-holt"];
+        assert_eq!(
+            did_you_mean("geroge-allison", known.into_iter()),
+            " (did you mean \"george-allison\"?)"
+        );
+        assert_eq!(did_you_mean("zzz", known.into_iter()), "");
     }
 
     #[test]

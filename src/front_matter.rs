@@ -53,7 +53,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         .unwrap_or(after_open);
     let mut offset = 0;
     for line in after_open.split_inclusive('\n') {
-        if line.trim_end_matches(['\r', '\n']) == "+++" {
+        if line.trim_end() == "+++" {
             return Ok(Split {
                 front_matter: &after_open[..offset],
                 line_offset: 1,

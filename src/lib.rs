@@ -7,6 +7,8 @@
 //! Only the first and last stages touch the disk. The library never prints; it returns a
 //! [`BuildReport`] or an [`Error`].
 
+pub mod author;
+pub mod comment;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -126,7 +128,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     clock.lap("load");
     let output = match &options.output {
         Some(dir) => fs::absolute(dir)?,
-        None => sources.root.join("public"),
+        None => fs::absolute(&sources.root.join("public"))?,
     };
     check_output_location(&sources.root, &output)?;
     let (site, tera) = resolve_with_templates(sources, options)?;
@@ -205,7 +207,8 @@ fn check_output_location(root: &Path, output: &Path) -> Result<()> {
         return refuse("the output folder would contain the site's own files");
     }
     for dir in ["content", "templates", "static"] {
-        if output.starts_with(root.join(dir)) {
+        // Resolved, so a symlinked folder is guarded where it really is.
+        if output.starts_with(fs::absolute(&root.join(dir))?) {
             return refuse(&format!("the output folder is inside {dir}/"));
         }
     }

@@ -2,6 +2,7 @@
 //! static files, in parallel, and parses front matter. Problems are collected, not thrown, so one
 //! run reports them all.
 
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -31,6 +32,10 @@ pub struct Sources {
     pub static_files: Vec<String>,
     /// The site's own templates (name relative to `templates/`, text).
     pub templates: Vec<(String, String)>,
+    /// Names (stems) of the article and author files that could not be read: their errors are
+    /// reported once, not again by everything that refers to them.
+    pub failed_articles: HashSet<String>,
+    pub failed_authors: HashSet<String>,
     /// Errors and warnings found while reading.
     pub diagnostics: Diagnostics,
 }
@@ -69,7 +74,7 @@ pub fn load(root: &Path) -> Result<Sources> {
 
     let content = root.join("content");
     let (articles, assets) = article_files(&root, &content.join("articles"), &mut diagnostics)?;
-    let articles = read_all(
+    let (articles, failed_articles) = read_all(
         &root,
         articles,
         markdown_source::<ArticleFront>,
@@ -77,10 +82,11 @@ pub fn load(root: &Path) -> Result<Sources> {
     );
 
     let pages = files_with_ext(&content.join("pages"), "md", &root, &mut diagnostics)?;
-    let pages = read_all(&root, pages, markdown_source::<PageFront>, &mut diagnostics);
+    let (pages, _) = read_all(&root, pages, markdown_source::<PageFront>, &mut diagnostics);
 
     let authors = files_with_ext(&content.join("authors"), "toml", &root, &mut diagnostics)?;
-    let authors = read_all(&root, authors, toml_source::<AuthorFront>, &mut diagnostics);
+    let (authors, failed_authors) =
+        read_all(&root, authors, toml_source::<AuthorFront>, &mut diagnostics);
 
     let comments = comment_files(&root, &content.join("comments"), &mut diagnostics)?;
     let comments = read_all(
@@ -89,6 +95,7 @@ pub fn load(root: &Path) -> Result<Sources> {
         markdown_source::<CommentFront>,
         &mut diagnostics,
     )
+    .0
     .into_iter()
     .map(|source| CommentSource {
         article: source
@@ -111,7 +118,13 @@ pub fn load(root: &Path) -> Result<Sources> {
     let mut templates = Vec::new();
     for path in fs::files_under(&templates_dir)? {
         let name = slash_path(&relative(&templates_dir, &path));
-        templates.push((name, fs::read_to_string(&path)?));
+        if is_hidden(Path::new(&name)) {
+            continue;
+        }
+        match read_text(&relative(&root, &path), &path) {
+            Ok(text) => templates.push((name, text)),
+            Err(e) => diagnostics.error(e),
+        }
     }
 
     Ok(Sources {
@@ -124,46 +137,65 @@ pub fn load(root: &Path) -> Result<Sources> {
         assets,
         static_files,
         templates,
+        failed_articles,
+        failed_authors,
         diagnostics,
     })
 }
 
-/// `content/articles/<slug>.md` and `content/articles/<slug>/index.md` with the files beside it.
+/// `content/articles/<slug>.md`, and `content/articles/<slug>/index.md` with the files beside it
+/// (at any depth below the bundle folder), which are published beside the article.
 fn article_files(
     root: &Path,
     dir: &Path,
     diagnostics: &mut Diagnostics,
 ) -> Result<(Vec<Named>, Vec<Asset>)> {
     let files = fs::files_under(dir)?;
-    let bundles: Vec<&Path> = files
+    let parts_of = |path: &Path| -> Vec<String> {
+        relative(dir, path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect()
+    };
+    let bundles: HashSet<String> = files
         .iter()
-        .filter(|p| p.file_name().is_some_and(|n| n == "index.md") && p.parent() != Some(dir))
-        .filter_map(|p| p.parent())
+        .map(|p| parts_of(p))
+        .filter(|parts| parts.len() == 2 && parts[1] == "index.md")
+        .map(|mut parts| parts.swap_remove(0))
         .collect();
     let mut articles = Vec::new();
     let mut assets = Vec::new();
     for path in &files {
-        let rel = relative(dir, path);
-        let parts: Vec<String> = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        if parts.len() == 1 && path.extension().is_some_and(|e| e == "md") {
-            articles.push((path.clone(), file_stem(path)));
-        } else if parts.len() == 2 && parts[1] == "index.md" {
-            articles.push((path.clone(), parts[0].clone()));
-        } else if let Some(bundle) = bundles.iter().find(|b| path.starts_with(b)) {
-            assets.push(Asset {
-                bundle: file_stem(bundle),
-                from: path.clone(),
-                name: slash_path(&relative(bundle, path)),
-            });
-        } else if !is_hidden(&rel) {
-            diagnostics.warn(Diagnostic::new(
-                relative(root, path),
-                "ignored: articles are `<slug>.md` or `<slug>/index.md` under content/articles/",
-            ));
+        if is_hidden(&relative(dir, path)) {
+            continue;
         }
+        let parts = parts_of(path);
+        let markdown = path.extension().is_some_and(|e| e == "md");
+        let why = match parts.as_slice() {
+            [_] if markdown => {
+                articles.push((path.clone(), file_stem(path)));
+                continue;
+            }
+            [bundle, index] if index == "index.md" => {
+                articles.push((path.clone(), bundle.clone()));
+                continue;
+            }
+            [bundle, ..] if bundles.contains(bundle) && !markdown => {
+                assets.push(Asset {
+                    bundle: bundle.clone(),
+                    from: path.clone(),
+                    name: parts[1..].join("/"),
+                });
+                continue;
+            }
+            [bundle, ..] if bundles.contains(bundle) => {
+                "ignored: a bundle's one Markdown file is its index.md; other .md files are not published"
+            }
+            _ => {
+                "ignored: articles are `<slug>.md` or `<slug>/index.md` directly under content/articles/"
+            }
+        };
+        diagnostics.warn(Diagnostic::new(relative(root, path), why));
     }
     Ok((articles, assets))
 }
@@ -215,39 +247,54 @@ type Named = (PathBuf, String);
 
 type Parsed<F> = std::result::Result<(Source<F>, Vec<Diagnostic>), Diagnostic>;
 
-/// Reads and parses files in parallel; results keep the sorted order of `files`.
+/// Reads and parses files in parallel; results keep the sorted order of `files`. Also returns
+/// the names of the files that failed.
 fn read_all<F: Send>(
     root: &Path,
     files: Vec<Named>,
     parse: fn(PathBuf, String, &str) -> Parsed<F>,
     diagnostics: &mut Diagnostics,
-) -> Vec<Source<F>> {
-    let results: Vec<Parsed<F>> = files
+) -> (Vec<Source<F>>, HashSet<String>) {
+    let results: Vec<(String, Parsed<F>)> = files
         .into_par_iter()
-        .map(|(path, stem)| {
-            let rel = relative(root, &path);
-            let unreadable =
-                |why: String| Diagnostic::new(&rel, format!("cannot read this file: {why}"));
-            let bytes = fs::read(&path).map_err(|e| match e {
-                Error::Io { source, .. } => unreadable(source.to_string()),
-                other => unreadable(other.to_string()),
-            })?;
-            let text = String::from_utf8(bytes)
-                .map_err(|_| unreadable("it is not UTF-8 text".to_string()))?;
-            parse(rel, stem, &text)
-        })
+        .map(|(path, stem)| (stem.clone(), read_one(root, path, stem, parse)))
         .collect();
     let mut sources = Vec::with_capacity(results.len());
-    for result in results {
+    let mut failed = HashSet::new();
+    for (stem, result) in results {
         match result {
             Ok((source, warnings)) => {
                 diagnostics.warnings.extend(warnings);
                 sources.push(source);
             }
-            Err(e) => diagnostics.error(e),
+            Err(e) => {
+                diagnostics.error(e);
+                failed.insert(stem);
+            }
         }
     }
-    sources
+    (sources, failed)
+}
+
+fn read_one<F>(
+    root: &Path,
+    path: PathBuf,
+    stem: String,
+    parse: fn(PathBuf, String, &str) -> Parsed<F>,
+) -> Parsed<F> {
+    let rel = relative(root, &path);
+    let text = read_text(&rel, &path)?;
+    parse(rel, stem, &text)
+}
+
+/// A text file's contents, or a diagnostic saying why it cannot be read.
+fn read_text(rel: &Path, path: &Path) -> std::result::Result<String, Diagnostic> {
+    let unreadable = |why: String| Diagnostic::new(rel, format!("cannot read this file: {why}"));
+    let bytes = fs::read(path).map_err(|e| match e {
+        Error::Io { source, .. } => unreadable(source.to_string()),
+        other => unreadable(other.to_string()),
+    })?;
+    String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".to_string()))
 }
 
 fn markdown_source<F: DeserializeOwned>(path: PathBuf, stem: String, text: &str) -> Parsed<F> {

@@ -15,7 +15,7 @@ pub struct Rendered {
 }
 
 /// The Markdown extensions newsroom copy uses.
-pub fn options() -> Options {
+fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -37,7 +37,17 @@ pub fn render(markdown: &str) -> Rendered {
 }
 
 fn add_heading_ids(events: &mut [Event]) {
-    let mut used: HashSet<String> = HashSet::new();
+    // The theme's own ids on an article page, which a heading must not take.
+    let mut used: HashSet<String> = [
+        "main",
+        "comments",
+        "comments-title",
+        "respond",
+        "respond-title",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
     // Ids written by hand are taken first, so generated ones never collide with them.
     for event in events.iter() {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
@@ -111,10 +121,11 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids() {
-        let r = render("## Sea trials\n\n## Sea trials\n\n## Budget {#money}\n");
+        let r = render("## Sea trials\n\n## Sea trials\n\n## Budget {#money}\n\n## Comments\n");
         assert!(r.html.contains(r#"<h2 id="sea-trials">"#), "{}", r.html);
         assert!(r.html.contains(r#"<h2 id="sea-trials-1">"#), "{}", r.html);
         assert!(r.html.contains(r#"<h2 id="money">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="comments-1">"#), "{}", r.html);
     }
 
     #[test]

@@ -1,13 +1,14 @@
 //! The render stage: lists every page of the site, renders each with its own small context, in
 //! parallel, and hands the bytes to a [`Sink`] (the staging folder, or nothing for `check`).
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::error::{Diagnostic, Diagnostics, Result, relative};
 use crate::site::Site;
 use crate::templates;
 use crate::views::{ArticleView, AuthorView, Card, Link, Pagination, SiteView, ThreadView};
@@ -50,6 +51,7 @@ struct List<'a> {
     total: usize,
 }
 
+#[derive(Clone)]
 enum Subject<'a> {
     Home,
     Author(&'a str),
@@ -58,6 +60,19 @@ enum Subject<'a> {
         name: &'a str,
         url: String,
     },
+}
+
+impl Job<'_> {
+    /// Where the page goes in the output.
+    fn path(&self, site: &Site) -> String {
+        match self {
+            Job::Article(i) => format!("{}/index.html", site.articles[*i].slug),
+            Job::Page(i) => format!("{}/index.html", site.pages[*i].slug),
+            Job::Authors => "authors/index.html".to_string(),
+            Job::NotFound => "404.html".to_string(),
+            Job::List(list) => format!("{}index.html", list_folder(&list.folder, list.page)),
+        }
+    }
 }
 
 /// Renders every page of `site` into `sink`.
@@ -84,12 +99,24 @@ pub fn render(site: &Site, tera: &Tera, sink: &dyn Sink) -> Result<RenderCounts>
         }
     }
 
+    // A published file may not take the place of a page.
+    let page_paths: HashSet<String> = jobs.iter().map(|job| job.path(site)).collect();
+    let mut static_files: Vec<(&Path, &str)> = Vec::with_capacity(site.files.len());
+    for (from, to) in &site.files {
+        if page_paths.contains(to) {
+            diagnostics.error(Diagnostic::new(
+                relative(&site.root, from),
+                format!(
+                    "this file would replace the page sitrep makes at {to}: rename or remove it"
+                ),
+            ));
+        } else {
+            static_files.push((from, to));
+        }
+    }
+    diagnostics.finish()?;
+
     let mut files = jobs.len();
-    let mut static_files: Vec<(&Path, &str)> = site
-        .files
-        .iter()
-        .map(|(f, p)| (f.as_path(), p.as_str()))
-        .collect();
     // The theme's own files, unless the site brings its own of the same name.
     let builtin: Vec<(&str, &str)> = templates::BUILTIN_STATIC
         .iter()
@@ -100,7 +127,6 @@ pub fn render(site: &Site, tera: &Tera, sink: &dyn Sink) -> Result<RenderCounts>
         sink.write(name, text.as_bytes())?;
         files += 1;
     }
-    static_files.sort_by_key(|(_, p)| *p);
     let copied: Vec<Result<()>> = static_files
         .par_iter()
         .map(|(from, to)| sink.copy(from, to))
@@ -109,7 +135,6 @@ pub fn render(site: &Site, tera: &Tera, sink: &dyn Sink) -> Result<RenderCounts>
         result?;
         files += 1;
     }
-    diagnostics.finish()?;
     Ok(RenderCounts {
         pages: jobs.len(),
         files,
@@ -206,15 +231,7 @@ fn paginate<'a>(
         jobs.push(Job::List(List {
             template,
             folder: folder.clone(),
-            subject: match &subject {
-                Subject::Home => Subject::Home,
-                Subject::Author(id) => Subject::Author(id),
-                Subject::Taxonomy { kind, name, url } => Subject::Taxonomy {
-                    kind,
-                    name,
-                    url: url.clone(),
-                },
-            },
+            subject: subject.clone(),
             articles: &articles[from..to],
             page,
             total,
@@ -240,11 +257,7 @@ fn page<'a>(site: &'a Site, job: &Job<'a>) -> (&'static str, String, Context) {
             context.insert("article", &ArticleView::new(site, article));
             context.insert("comments", &ThreadView::new(site, article));
             context.insert("page_title", &article.title);
-            (
-                "article.html",
-                format!("{}/index.html", article.slug),
-                context,
-            )
+            ("article.html", job.path(site), context)
         }
         Job::Page(i) => {
             let page = &site.pages[*i];
@@ -258,7 +271,7 @@ fn page<'a>(site: &'a Site, job: &Job<'a>) -> (&'static str, String, Context) {
                 },
             );
             context.insert("page_title", &page.title);
-            ("page.html", format!("{}/index.html", page.slug), context)
+            ("page.html", job.path(site), context)
         }
         Job::Authors => {
             let authors: Vec<AuthorView> = site
@@ -268,11 +281,11 @@ fn page<'a>(site: &'a Site, job: &Job<'a>) -> (&'static str, String, Context) {
                 .collect();
             context.insert("authors", &authors);
             context.insert("page_title", "Authors");
-            ("authors.html", "authors/index.html".to_string(), context)
+            ("authors.html", job.path(site), context)
         }
         Job::NotFound => {
             context.insert("page_title", "Page not found");
-            ("404.html", "404.html".to_string(), context)
+            ("404.html", job.path(site), context)
         }
         Job::List(list) => {
             let cards: Vec<Card> = list
@@ -303,17 +316,15 @@ fn page<'a>(site: &'a Site, job: &Job<'a>) -> (&'static str, String, Context) {
                     name.to_string()
                 }
             };
-            let title = if list.page > 1 {
-                format!("{title} – page {}", list.page)
-            } else {
-                title
+            // The base template adds the site's name after the page's own title.
+            let title = match (&list.subject, list.page) {
+                (Subject::Home, 1) => title,
+                (Subject::Home, n) => format!("Page {n}"),
+                (_, 1) => title,
+                (_, n) => format!("{title} – page {n}"),
             };
             context.insert("page_title", &title);
-            (
-                list.template,
-                format!("{}index.html", list_folder(&list.folder, list.page)),
-                context,
-            )
+            (list.template, job.path(site), context)
         }
     }
 }

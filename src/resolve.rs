@@ -8,12 +8,14 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 
+use crate::author::Authors;
+use crate::config::Config;
 use crate::content::{ArticleFront, CommentSource, Source};
-use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::error::{Diagnostic, Diagnostics, Result, did_you_mean, relative};
 use crate::load::Sources;
-use crate::site::{Article, Author, Image, Page, Site, Taxon, TaxonRef};
-use crate::thread::{self, Comment, Thread, ThreadError};
-use crate::{markdown, sanitize, slugs};
+use crate::site::{Article, Image, Page, Site, Taxon, TaxonRef, resolve_link};
+use crate::thread::Thread;
+use crate::{comment, markdown, slugs};
 
 /// What a build is asked to publish.
 #[derive(Debug, Clone)]
@@ -24,6 +26,14 @@ pub struct ResolveOptions {
     pub now: DateTime<Utc>,
     /// Replaces `base_url` from site.toml.
     pub base_url: Option<String>,
+}
+
+/// An article whose slug and byline are settled, before its Markdown and comments are.
+struct Pending {
+    source: Source<ArticleFront>,
+    slug: String,
+    authors: Vec<String>,
+    published: bool,
 }
 
 /// Links up everything that was loaded; fails with every error found.
@@ -38,96 +48,18 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         assets,
         static_files,
         templates,
+        failed_articles,
+        failed_authors,
         mut diagnostics,
     } = sources;
     if let Some(base_url) = &options.base_url {
         config.base_url = base_url.clone();
     }
-    if !(1..=32).contains(&config.comments.max_depth) {
-        diagnostics.error(Diagnostic::new(
-            "site.toml",
-            format!(
-                "[comments] max_depth = {} is out of range: use 1 to 32",
-                config.comments.max_depth
-            ),
-        ));
-    }
-    if config.per_page == 0 {
-        diagnostics.error(Diagnostic::new("site.toml", "per_page = 0: use 1 or more"));
-        config.per_page = 1;
-    }
+    check_config(&mut config, &mut diagnostics);
     let base_path = config.base_path();
-    let link = |path: &str| format!("{base_path}{path}");
+    let authors = Authors::new(authors, failed_authors, &base_path, &mut diagnostics);
+    let mut slugs = SlugClaims::new(&static_files);
 
-    // Authors.
-    let mut author_map = BTreeMap::new();
-    for source in authors {
-        if let Err(why) = slugs::check(&source.stem) {
-            diagnostics.error(Diagnostic::new(
-                &source.path,
-                format!("the author id `{}` {why}", source.stem),
-            ));
-            continue;
-        }
-        let front = source.front;
-        author_map.insert(
-            source.stem.clone(),
-            Author {
-                url: link(&format!("author/{}/", source.stem)),
-                id: source.stem,
-                name: front.name,
-                role: front.role,
-                bio_html: front
-                    .bio
-                    .map(|bio| markdown::render(&bio).html)
-                    .unwrap_or_default(),
-                avatar: front.avatar.map(|a| resolve_link(&base_path, "", &a)),
-                twitter: front.twitter.map(|t| t.trim_start_matches('@').to_string()),
-                website: front.website,
-            },
-        );
-    }
-
-    // Where each root-level name is taken, so clashes can name both files.
-    let mut taken: HashMap<String, PathBuf> = HashMap::new();
-    for name in slugs::RESERVED {
-        taken.insert(
-            name.to_string(),
-            PathBuf::from("(a path sitrep itself uses)"),
-        );
-    }
-    for file in &static_files {
-        let top = file.split('/').next().unwrap_or(file);
-        taken
-            .entry(top.to_string())
-            .or_insert_with(|| PathBuf::from("static").join(top));
-    }
-    let mut claim = |slug: &str, path: &Path, diagnostics: &mut Diagnostics| -> bool {
-        if let Err(why) = slugs::check(slug) {
-            diagnostics.error(Diagnostic::new(path, format!("the slug `{slug}` {why}")));
-            return false;
-        }
-        if let Some(other) = taken.get(slug) {
-            diagnostics.error(Diagnostic::new(
-                path,
-                format!(
-                    "the slug `{slug}` is already taken by {}: give one of them another `slug`",
-                    other.display()
-                ),
-            ));
-            return false;
-        }
-        taken.insert(slug.to_string(), path.to_path_buf());
-        true
-    };
-
-    // Articles: settle slugs and bylines first, render Markdown afterwards in parallel.
-    struct Pending {
-        source: Source<ArticleFront>,
-        slug: String,
-        authors: Vec<String>,
-        published: bool,
-    }
     let mut pending = Vec::new();
     for source in articles {
         let slug = source
@@ -135,73 +67,83 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
             .slug
             .clone()
             .unwrap_or_else(|| source.stem.clone());
-        let ok = claim(&slug, &source.path, &mut diagnostics);
-        let authors = byline(&source, &author_map, &mut diagnostics);
-        let future = source.front.date.0 > options.now;
-        let published = options.drafts || !(source.front.draft || future);
-        if ok {
+        let claimed = slugs.claim(&slug, &source.path, &mut diagnostics);
+        let front = &source.front;
+        let byline = authors.byline(
+            front.author.as_ref(),
+            &front.authors,
+            &source.path,
+            &mut diagnostics,
+        );
+        let scheduled = front.date.0 > options.now;
+        let published = options.drafts || !(front.draft || scheduled);
+        if claimed {
             pending.push(Pending {
                 source,
                 slug,
-                authors,
+                authors: byline,
                 published,
             });
         }
     }
 
-    // Comments, grouped by article; those of drafts and scheduled articles are checked too.
+    // Comments go to their article by slug, or by file stem when `slug` renamed it; those of
+    // drafts and scheduled articles are checked too.
     let slug_of_stem: HashMap<String, String> = pending
         .iter()
         .map(|p| (p.source.stem.clone(), p.slug.clone()))
         .collect();
-    let known_slugs: HashMap<String, usize> = pending
+    let index_of: HashMap<&str, usize> = pending
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.slug.clone(), i))
+        .map(|(i, p)| (p.slug.as_str(), i))
         .collect();
     let comment_count = comments.len();
     let mut grouped: Vec<Vec<CommentSource>> = vec![Vec::new(); pending.len()];
     for comment in comments {
-        let target = known_slugs.get(&comment.article).or_else(|| {
+        let folder = comment.article.as_str();
+        let target = index_of.get(folder).or_else(|| {
             slug_of_stem
-                .get(&comment.article)
-                .and_then(|s| known_slugs.get(s))
+                .get(folder)
+                .and_then(|s| index_of.get(s.as_str()))
         });
         match target {
             Some(&i) => grouped[i].push(comment),
+            // The article's own error is already reported.
+            None if failed_articles.contains(folder) => {}
             None => diagnostics.error(Diagnostic::new(
                 &comment.source.path,
                 format!(
-                    "this comment is filed under `{}`, but there is no article with that slug{}",
-                    comment.article,
-                    did_you_mean(&comment.article, known_slugs.keys().map(String::as_str))
+                    "this comment is filed under `{folder}`, but there is no article with that slug{}",
+                    did_you_mean(folder, index_of.keys().copied())
                 ),
             )),
         }
     }
 
     let max_depth = config.comments.max_depth;
-    let resolved: Vec<(Article, Diagnostics)> = pending
+    let resolved: Vec<(Article, bool, Diagnostics)> = pending
         .into_par_iter()
         .zip(grouped.into_par_iter())
         .map(|(p, comments)| {
             let mut local = Diagnostics::default();
-            let thread = build_thread(comments, &author_map, max_depth, &mut local);
-            let article = article(p.source, p.slug, p.authors, thread, p.published, &base_path);
-            (article, local)
+            let thread = comment::thread(comments, &authors, max_depth, &mut local);
+            (
+                article(p.source, p.slug, p.authors, thread, &base_path),
+                p.published,
+                local,
+            )
         })
         .collect();
     let mut articles = Vec::new();
-    for (article, local) in resolved {
+    for (article, published, local) in resolved {
         diagnostics.extend(local);
-        if article.draft {
-            continue;
+        if published {
+            articles.push(article);
         }
-        articles.push(article);
     }
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
-    // Pages.
     let mut site_pages = Vec::new();
     for source in pages {
         let slug = source
@@ -209,12 +151,13 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
             .slug
             .clone()
             .unwrap_or_else(|| source.stem.clone());
-        if !claim(&slug, &source.path, &mut diagnostics) || (source.front.draft && !options.drafts)
+        if !slugs.claim(&slug, &source.path, &mut diagnostics)
+            || (source.front.draft && !options.drafts)
         {
             continue;
         }
         site_pages.push(Page {
-            url: link(&format!("{slug}/")),
+            url: format!("{base_path}{slug}/"),
             slug,
             title: source.front.title,
             description: source.front.description,
@@ -238,7 +181,7 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         };
         if asset.name == "index.html" {
             diagnostics.error(Diagnostic::new(
-                crate::error::relative(&root, &asset.from),
+                relative(&root, &asset.from),
                 "a bundle file named index.html would replace the article's page: rename it",
             ));
             continue;
@@ -246,7 +189,7 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         files.push((asset.from, format!("{slug}/{}", asset.name)));
     }
 
-    let (tags, categories, by_author) = indexes(&articles, &author_map);
+    let (tags, categories, by_author) = indexes(&articles, &authors.by_id);
     let warnings = diagnostics.finish()?;
     Ok(Site {
         root,
@@ -254,7 +197,7 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         base_path,
         articles,
         pages: site_pages,
-        authors: author_map,
+        authors: authors.by_id,
         tags,
         categories,
         by_author,
@@ -265,116 +208,75 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
     })
 }
 
-/// The article's author ids: `author` first, then `authors`; each must have a file.
-fn byline(
-    source: &Source<ArticleFront>,
-    authors: &BTreeMap<String, Author>,
-    diagnostics: &mut Diagnostics,
-) -> Vec<String> {
-    let mut ids: Vec<String> = source
-        .front
-        .author
-        .iter()
-        .chain(&source.front.authors)
-        .cloned()
-        .collect();
-    let mut seen = HashSet::new();
-    ids.retain(|id| seen.insert(id.clone()));
-    if ids.is_empty() {
+/// Settings that parse but cannot work.
+fn check_config(config: &mut Config, diagnostics: &mut Diagnostics) {
+    if !(1..=32).contains(&config.comments.max_depth) {
         diagnostics.error(Diagnostic::new(
-            &source.path,
-            "no author: add `author = \"<id>\"` (a file stem under content/authors/), or `authors = [...]`",
+            "site.toml",
+            format!(
+                "[comments] max_depth = {} is out of range: use 1 to 32",
+                config.comments.max_depth
+            ),
         ));
     }
-    for id in &ids {
-        if !authors.contains_key(id) {
-            diagnostics.error(Diagnostic::new(
-                &source.path,
-                format!(
-                    "author \"{id}\" is not in content/authors/{}",
-                    did_you_mean(id, authors.keys().map(String::as_str))
-                ),
-            ));
-        }
+    if config.per_page == 0 {
+        diagnostics.error(Diagnostic::new("site.toml", "per_page = 0: use 1 or more"));
+        config.per_page = 1;
     }
-    ids.retain(|id| authors.contains_key(id));
-    ids
+    let base = config.base_url.trim();
+    if !(base.starts_with('/') || base.starts_with("http://") || base.starts_with("https://")) {
+        diagnostics.error(Diagnostic::new(
+            "site.toml",
+            format!("base_url {base:?} must be an address such as https://example.org/ or a path such as /news/"),
+        ));
+    }
 }
 
-fn build_thread(
-    comments: Vec<CommentSource>,
-    authors: &BTreeMap<String, Author>,
-    max_depth: usize,
-    diagnostics: &mut Diagnostics,
-) -> Thread {
-    let mut path_of: HashMap<String, PathBuf> = HashMap::new();
-    let mut checked = Vec::with_capacity(comments.len());
-    for CommentSource { source, .. } in comments {
-        if let Err(why) = slugs::check(&source.stem) {
-            diagnostics.error(Diagnostic::new(
-                &source.path,
-                format!("the comment id `{}` {why}", source.stem),
-            ));
-            continue;
+/// The names at the site's root, and which file took each, so a clash names both files.
+struct SlugClaims {
+    taken: HashMap<String, PathBuf>,
+}
+
+impl SlugClaims {
+    /// Starts with the paths sitrep itself uses and the top-level names in static/.
+    fn new(static_files: &[String]) -> SlugClaims {
+        let mut taken: HashMap<String, PathBuf> = slugs::RESERVED
+            .iter()
+            .map(|name| {
+                (
+                    name.to_string(),
+                    PathBuf::from("(a path sitrep itself uses)"),
+                )
+            })
+            .collect();
+        for file in static_files {
+            let top = file.split('/').next().unwrap_or(file);
+            taken
+                .entry(top.to_string())
+                .or_insert_with(|| PathBuf::from("static").join(top));
         }
-        let front = source.front;
-        if let Some(id) = &front.author_id
-            && !authors.contains_key(id)
-        {
+        SlugClaims { taken }
+    }
+
+    /// Takes `slug` for the file at `path`, or reports why it cannot have it.
+    fn claim(&mut self, slug: &str, path: &Path, diagnostics: &mut Diagnostics) -> bool {
+        if let Err(why) = slugs::check(slug) {
+            diagnostics.error(Diagnostic::new(path, format!("the slug `{slug}` {why}")));
+            return false;
+        }
+        if let Some(other) = self.taken.get(slug) {
             diagnostics.error(Diagnostic::new(
-                &source.path,
+                path,
                 format!(
-                    "author_id \"{id}\" is not in content/authors/{}",
-                    did_you_mean(id, authors.keys().map(String::as_str))
+                    "the slug `{slug}` is already taken by {}: give one of them another `slug`",
+                    other.display()
                 ),
             ));
+            return false;
         }
-        let email_hash = front.email_hash.filter(|h| {
-            let ok = sanitize::is_email_hash(h);
-            if !ok {
-                diagnostics.warn(Diagnostic::new(
-                    &source.path,
-                    "email_hash is not a hex SHA-256 or MD5 digest; no avatar is shown",
-                ));
-            }
-            ok
-        });
-        path_of.insert(source.stem.clone(), source.path);
-        checked.push(Comment {
-            id: source.stem,
-            parent: front.parent,
-            author: front.author,
-            date: front.date,
-            website: front.website.as_deref().and_then(sanitize::safe_website),
-            email_hash: email_hash.map(|h| h.to_ascii_lowercase()),
-            author_id: front.author_id.filter(|id| authors.contains_key(id)),
-            body_html: sanitize::render_comment(&source.body),
-        });
+        self.taken.insert(slug.to_string(), path.to_path_buf());
+        true
     }
-    let (thread, errors) = thread::build(checked, max_depth);
-    for error in errors {
-        let (id, message) = match error {
-            ThreadError::MissingParent { id, parent } => {
-                let message = format!(
-                    "parent \"{parent}\" is not a comment on this article (comment ids are file stems in this folder)"
-                );
-                (id, message)
-            }
-            ThreadError::Loop { id, cycle } => {
-                let mut chain = cycle.join(" → ");
-                chain.push_str(&format!(" → {}", cycle[0]));
-                (
-                    id,
-                    format!("reply loop: {chain}; one of these must not have a `parent`"),
-                )
-            }
-        };
-        diagnostics.error(Diagnostic::new(
-            path_of.get(&id).cloned().unwrap_or_default(),
-            message,
-        ));
-    }
-    thread
 }
 
 fn article(
@@ -382,15 +284,16 @@ fn article(
     slug: String,
     authors: Vec<String>,
     thread: Thread,
-    published: bool,
     base_path: &str,
 ) -> Article {
     let rendered = markdown::render(&source.body);
     let front = source.front;
-    let url = format!("{base_path}{slug}/");
-    let taxon = |name: &String| TaxonRef {
-        slug: slugs::taxon_slug(name),
-        name: name.trim().to_string(),
+    let taxon = |name: &String| {
+        let slug = slugs::taxon_slug(name);
+        (!slug.is_empty()).then(|| TaxonRef {
+            slug,
+            name: name.trim().to_string(),
+        })
     };
     Article {
         image: front.image.map(|src| Image {
@@ -404,36 +307,12 @@ fn article(
         date: front.date,
         updated: front.updated,
         authors,
-        tags: front
-            .tags
-            .iter()
-            .filter(|t| !slugs::taxon_slug(t).is_empty())
-            .map(taxon)
-            .collect(),
-        category: front
-            .category
-            .as_ref()
-            .filter(|c| !slugs::taxon_slug(c).is_empty())
-            .map(taxon),
+        tags: front.tags.iter().filter_map(taxon).collect(),
+        category: front.category.as_ref().and_then(taxon),
         comments_open: front.comments.unwrap_or(true),
         thread,
-        // Unpublished articles are checked like the rest, then left out.
-        draft: !published,
-        url,
+        url: format!("{base_path}{slug}/"),
         slug,
-    }
-}
-
-/// An address from front matter as a link: absolute URLs and `/paths` (under the base path) are
-/// kept; anything else is relative to `folder` (an article's own folder, for bundle images).
-fn resolve_link(base_path: &str, folder: &str, target: &str) -> String {
-    let target = target.trim();
-    if target.contains("://") || target.starts_with("data:") {
-        target.to_string()
-    } else if let Some(rooted) = target.strip_prefix('/') {
-        format!("{base_path}{rooted}")
-    } else {
-        format!("{base_path}{folder}{target}")
     }
 }
 
@@ -444,7 +323,7 @@ type Indexes = (
 );
 
 /// Tag, category and author indexes over the sorted articles, so archives keep that order.
-fn indexes(articles: &[Article], authors: &BTreeMap<String, Author>) -> Indexes {
+fn indexes(articles: &[Article], authors: &BTreeMap<String, crate::site::Author>) -> Indexes {
     let mut tags: BTreeMap<String, Taxon> = BTreeMap::new();
     let mut categories: BTreeMap<String, Taxon> = BTreeMap::new();
     let mut by_author: BTreeMap<String, Vec<usize>> =
@@ -471,45 +350,4 @@ fn indexes(articles: &[Article], authors: &BTreeMap<String, Author>) -> Indexes 
         }
     }
     (tags, categories, by_author)
-}
-
-/// ` (did you mean "x"?)` when a known name is close to `wrong`.
-fn did_you_mean<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> String {
-    known
-        .map(|k| (strsim::jaro_winkler(wrong, k), k))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, k)| format!(" (did you mean \"{k}\"?)"))
-        .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggestions_pick_the_closest_name() {
-        let known = ["george-allison", "maren-holt"];
-        assert_eq!(
-            did_you_mean("geroge-allison", known.into_iter()),
-            " (did you mean \"george-allison\"?)"
-        );
-        assert_eq!(did_you_mean("zzz", known.into_iter()), "");
-    }
-
-    #[test]
-    fn links_resolve_against_the_base_and_folder() {
-        assert_eq!(
-            resolve_link("/news/", "frigate/", "lead.jpg"),
-            "/news/frigate/lead.jpg"
-        );
-        assert_eq!(
-            resolve_link("/news/", "frigate/", "/images/a.jpg"),
-            "/news/images/a.jpg"
-        );
-        assert_eq!(
-            resolve_link("/", "x/", "https://cdn.example/a.jpg"),
-            "https://cdn.example/a.jpg"
-        );
-    }
 }

@@ -58,7 +58,6 @@ pub struct Article {
     pub image: Option<Image>,
     pub comments_open: bool,
     pub thread: Thread,
-    pub draft: bool,
 }
 
 /// A lead image.
@@ -109,9 +108,43 @@ pub struct Page {
     pub body_html: String,
 }
 
+/// An address from front matter as a link: absolute URLs and `/paths` (under the base path) are
+/// kept; anything else is relative to `folder` (an article's own folder, for bundle images).
+pub fn resolve_link(base_path: &str, folder: &str, target: &str) -> String {
+    let target = target.trim();
+    if target.contains("://") || target.starts_with("data:") {
+        target.to_string()
+    } else if let Some(rooted) = target.strip_prefix('/') {
+        format!("{base_path}{rooted}")
+    } else {
+        format!("{base_path}{folder}{target}")
+    }
+}
+
 impl Site {
     /// A link to `path` (no leading slash) under the base path.
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_resolve_against_the_base_and_folder() {
+        assert_eq!(
+            resolve_link("/news/", "frigate/", "lead.jpg"),
+            "/news/frigate/lead.jpg"
+        );
+        assert_eq!(
+            resolve_link("/news/", "frigate/", "/images/a.jpg"),
+            "/news/images/a.jpg"
+        );
+        assert_eq!(
+            resolve_link("/", "x/", "https://cdn.example/a.jpg"),
+            "https://cdn.example/a.jpg"
+        );
     }
 }

@@ -241,7 +241,7 @@ pub struct CommentView<'a> {
     /// When shown beside rather than under the comment it answers (past the depth cap).
     pub reply_to: Option<Link>,
     pub depth: usize,
-    /// Whether a reply link is offered (not at the depth cap, not when comments are closed).
+    /// Whether a reply link is offered: comments are open and a reply form is set up.
     pub can_reply: bool,
     pub replies: Vec<CommentView<'a>>,
 }

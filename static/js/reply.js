@@ -1,7 +1,7 @@
 (function () {
   "use strict";
   var respond = document.getElementById("respond");
-  var parent = document.getElementById("comment-parent");
+  var parent = document.getElementById("respond-parent");
   if (!respond || !parent || !window.history) return;
   var note = respond.querySelector(".replying-to");
   var name = note && note.querySelector("[data-reply-name]");
@@ -11,7 +11,7 @@
   }
 
   function focusName() {
-    var field = document.getElementById("comment-name");
+    var field = document.getElementById("respond-name");
     if (field) field.focus({ preventScroll: true });
   }
 

@@ -182,3 +182,141 @@ fn bad_site_toml_is_reported_with_its_line() {
         errors[0]
     );
 }
+
+#[test]
+fn a_broken_file_is_reported_once_not_by_everything_that_names_it() {
+    let s = site("basic");
+    s.file(
+        "content/authors/ann-author.toml",
+        "name = \"Ann\nrole = \"x\"\n",
+    );
+    s.file(
+        "content/articles/frigate.md",
+        "+++\ntitle = \"Frigate\"\n+++\n",
+    );
+    let errors = s.errors();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].starts_with("content/articles/frigate.md:2:1: missing field `date`"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with("content/authors/ann-author.toml:1:"),
+        "{}",
+        errors[1]
+    );
+}
+
+#[test]
+fn comments_of_unpublished_articles_are_still_checked() {
+    let s = site("basic");
+    s.file(
+        "content/comments/draft/c2.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-02\nparent = \"nope\"\n+++\nx\n",
+    );
+    s.file(
+        "content/comments/future/c1.md",
+        "+++\nauthor = \"R\"\n+++\nx\n",
+    );
+    assert_eq!(
+        s.errors(),
+        [
+            "content/comments/draft/c2.md: parent \"nope\" is not a comment on this article (comment ids are file stems in this folder)",
+            "content/comments/future/c1.md:2:1: missing field `date`",
+        ]
+    );
+}
+
+#[test]
+fn published_files_may_not_replace_pages_or_take_slugs() {
+    let s = site("basic");
+    s.file("static/index.html", "<p>not the home page</p>");
+    s.file("static/tag/navy/index.html", "x");
+    s.file("static/about", "a file named like a page");
+    s.file("content/articles/bundle/index.html", "x");
+    assert_eq!(
+        s.errors(),
+        [
+            "content/articles/bundle/index.html: a bundle file named index.html would replace the article's page: rename it",
+            "content/pages/about.md: the slug `about` is already taken by static/about: give one of them another `slug`",
+        ]
+    );
+    // Which pages exist is known once the content is sound: clashes with them come next.
+    s.remove("static/about")
+        .remove("content/articles/bundle/index.html");
+    assert_eq!(
+        s.errors(),
+        [
+            "static/index.html: this file would replace the page sitrep makes at index.html: rename or remove it",
+            "static/tag/navy/index.html: this file would replace the page sitrep makes at tag/navy/index.html: rename or remove it",
+        ]
+    );
+}
+
+#[test]
+fn stray_files_are_warned_about_and_never_published() {
+    let s = site("basic");
+    s.file(
+        "content/articles/2026/tanks/index.md",
+        "+++\ntitle = \"Nested\"\ndate = 2026-11-01\nauthor = \"ann-author\"\n+++\nx\n",
+    );
+    s.file("content/articles/bundle/notes.md", "private notes");
+    s.file(
+        "content/articles/bundle/img/map.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    s.file("content/articles/.frigate.md.swp", "junk");
+    s.file(
+        "content/comments/loose.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-01\n+++\nx\n",
+    );
+    s.file("templates/.page.html.swp", "{% broken");
+    let built = s.build();
+    let warnings: Vec<String> = built
+        .report
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/articles/2026/tanks/index.md: ignored: articles are `<slug>.md` or `<slug>/index.md` directly under content/articles/",
+            "content/articles/bundle/notes.md: ignored: a bundle's one Markdown file is its index.md; other .md files are not published",
+            "content/comments/loose.md: ignored: comments are `content/comments/<article-slug>/<comment-id>.md`",
+        ]
+    );
+    assert!(built.exists("/bundle/img/map.svg"));
+    assert!(!built.exists("/bundle/notes.md"));
+    assert!(!built.exists("/tanks/index.html"));
+}
+
+#[test]
+fn control_characters_in_messages_are_escaped() {
+    let s = site("basic");
+    s.file(
+        "content/comments/frigate/c9.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-21\nparent = \"\\u001b[2J\\u001b[31mowned\"\n+++\nx\n",
+    );
+    let errors = s.errors();
+    assert_eq!(errors.len(), 1);
+    assert!(!errors[0].contains('\u{1b}'), "{:?}", errors[0]);
+    assert!(errors[0].contains("\\u{1b}[2J"), "{:?}", errors[0]);
+}
+
+#[test]
+fn base_url_must_be_an_address_or_a_path() {
+    let s = site("basic");
+    let result = sitrep::build(&sitrep::BuildOptions {
+        base_url: Some("example.org/news".into()),
+        ..s.options()
+    });
+    let Err(sitrep::Error::Invalid { errors, .. }) = result else {
+        panic!("should fail")
+    };
+    assert_eq!(
+        errors[0].to_string(),
+        "site.toml: base_url \"example.org/news\" must be an address such as https://example.org/ or a path such as /news/"
+    );
+}

@@ -128,3 +128,70 @@ fn check_writes_nothing_and_finds_the_same_errors() {
     s.file("content/articles/x.md", "+++\ntitle = \"x\"\n+++\n");
     assert!(sitrep::check(&s.options()).is_err());
 }
+
+#[test]
+fn a_failed_render_keeps_the_last_good_output() {
+    let s = site("basic");
+    let before = snapshot(&s.build().out);
+    // Parses, but fails on every article page as it renders.
+    s.file("templates/article.html", "{% extends \"base.html\" %}{% block content %}{{ article.no_such_field }}{% endblock content %}");
+    let errors = s.errors();
+    assert_eq!(errors.len(), 1, "one error, not one per page: {errors:?}");
+    assert!(
+        errors[0].starts_with("templates/article.html:1:"),
+        "{}",
+        errors[0]
+    );
+    assert_eq!(snapshot(&s.output()), before);
+}
+
+#[test]
+fn the_command_line_flags_reach_the_build() {
+    let s = site("basic");
+    let out = s.dir.path().join("elsewhere");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args([
+            "build",
+            "--quiet",
+            "--drafts",
+            "--base-url",
+            "https://test.example/sub/",
+            "--root",
+        ])
+        .arg(s.root())
+        .arg("--output")
+        .arg(&out)
+        .env("SOURCE_DATE_EPOCH", "1795046400")
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    assert!(status.stdout.is_empty(), "--quiet prints nothing");
+    assert!(out.join("draft/index.html").exists(), "--drafts");
+    let home = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let home = scraper::Html::parse_document(&home);
+    let title = home
+        .select(&crate::support::sel("a.site-title"))
+        .next()
+        .unwrap();
+    assert_eq!(title.value().attr("href"), Some("/sub/"), "--base-url");
+    assert!(!s.output().exists(), "--output");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlinked_content_folder_is_guarded_where_it_really_is() {
+    let s = site("basic");
+    let real = s.dir.path().join("real-content");
+    std::fs::rename(s.root().join("content"), &real).unwrap();
+    std::os::unix::fs::symlink(&real, s.root().join("content")).unwrap();
+    let result = sitrep::build(&sitrep::BuildOptions {
+        output: Some(real.join("out")),
+        ..s.options()
+    });
+    assert!(result.unwrap_err().to_string().contains("inside content/"));
+    assert!(!real.join("out").exists());
+}

@@ -277,3 +277,69 @@ fn a_bare_site_builds_with_the_built_in_theme() {
     assert!(built.exists("/css/sitrep.css"));
     assert_eq!(built.report.articles, 4);
 }
+
+#[test]
+fn byte_order_marks_and_crlf_line_ends_are_read() {
+    let s = site("basic");
+    s.file("content/articles/windows.md", "\u{feff}+++\r\ntitle = \"Written on Windows\"\r\ndate = 2026-11-25\r\nauthor = \"bob-byline\"\r\n+++\r\nFirst line.\r\n\r\n## Heading\r\n");
+    s.file(
+        "content/comments/windows/c1.md",
+        "\u{feff}+++\r\nauthor = \"R\"\r\ndate = 2026-11-26\r\n+++\r\nHello.\r\n",
+    );
+    let built = s.build();
+    let page = built.page("/windows/");
+    assert_eq!(page.text_of("article.article h1"), "Written on Windows");
+    assert_eq!(page.one(".article-body h2").value().id(), Some("heading"));
+    assert_eq!(page.comment_ids(), ["c1"]);
+}
+
+#[test]
+fn archives_paginate_and_titles_say_which_page() {
+    let s = site("basic");
+    for i in 1..=3 {
+        s.file(&format!("content/articles/navy-{i}.md"), &format!("+++\ntitle = \"Navy {i}\"\ndate = 2026-11-0{i}\nauthor = \"bob-byline\"\ntags = [\"Navy\"]\n+++\nx\n"));
+    }
+    let built = s.build();
+    // Navy: frigate, bundle, navy-3, navy-2, navy-1 at two per page.
+    let hrefs = |url: &str| {
+        built
+            .page(url)
+            .all(".card-title a")
+            .iter()
+            .map(|a| a.value().attr("href").unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(hrefs("/tag/navy/"), ["/frigate/", "/bundle/"]);
+    assert_eq!(hrefs("/tag/navy/page/2/"), ["/navy-3/", "/navy-2/"]);
+    assert_eq!(hrefs("/tag/navy/page/3/"), ["/navy-1/"]);
+    let last = built.page("/tag/navy/page/3/");
+    assert_eq!(
+        last.one("a[rel=prev]").value().attr("href"),
+        Some("/tag/navy/page/2/")
+    );
+    assert!(last.all("a[rel=next]").is_empty());
+    assert_eq!(last.text_of("title"), "Navy – page 3 – Test Desk");
+    assert_eq!(
+        built.page("/page/2/").text_of("title"),
+        "Page 2 – Test Desk"
+    );
+    assert_eq!(built.page("/").text_of("title"), "Test Desk");
+    assert_eq!(
+        built.page("/author/bob-byline/page/2/").all(".card").len(),
+        2
+    );
+}
+
+#[test]
+fn heading_ids_never_take_the_theme_s_own() {
+    let s = site("basic");
+    s.file("content/articles/ids.md", "+++\ntitle = \"Ids\"\ndate = 2026-11-25\nauthor = \"bob-byline\"\n+++\n## Comments\n\n## Respond\n");
+    let page = s.build().page("/ids/");
+    page.one("section#comments");
+    let ids: Vec<_> = page
+        .all(".article-body h2")
+        .iter()
+        .map(|h| h.value().id().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, ["comments-1", "respond-1"]);
+}

@@ -196,3 +196,33 @@ fn closed_comments_show_the_thread_and_no_form() {
     assert!(page.all("form").is_empty());
     assert!(page.all("a.reply-link").is_empty());
 }
+
+#[test]
+fn comment_ids_cannot_take_the_form_s_ids() {
+    let s = site("basic");
+    for id in ["name", "parent", "text", "email", "website"] {
+        s.file(
+            &format!("content/comments/frigate/{id}.md"),
+            "+++\nauthor = \"R\"\ndate = 2026-11-22\n+++\nx\n",
+        );
+    }
+    let page = s.build().page("/frigate/");
+    let mut ids: Vec<&str> = page
+        .all("[id]")
+        .iter()
+        .map(|e| e.value().id().unwrap())
+        .collect();
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "every id on the page is unique");
+    let parent = page.one("#respond-parent");
+    assert_eq!(
+        (parent.value().name(), parent.value().attr("name")),
+        ("input", Some("parent"))
+    );
+    for label in page.all("form.comment-form label") {
+        let target = page.one(&format!("#{}", label.value().attr("for").unwrap()));
+        assert!(matches!(target.value().name(), "input" | "textarea"));
+    }
+}

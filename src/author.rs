@@ -1,0 +1,99 @@
+//! Authors: reading author files into [`Author`]s and checking the ids that bylines and staff
+//! replies use. Part of the resolve stage.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use crate::content::{AuthorFront, Source};
+use crate::error::{Diagnostic, Diagnostics, did_you_mean};
+use crate::site::{Author, resolve_link};
+use crate::{markdown, sanitize, slugs};
+
+/// The site's authors, by id.
+pub struct Authors {
+    pub by_id: BTreeMap<String, Author>,
+    /// Ids whose files failed to load: their errors are already reported.
+    failed: HashSet<String>,
+}
+
+impl Authors {
+    /// Reads every author file; `failed` are the ids whose files could not be read.
+    pub fn new(
+        sources: Vec<Source<AuthorFront>>,
+        failed: HashSet<String>,
+        base_path: &str,
+        diagnostics: &mut Diagnostics,
+    ) -> Authors {
+        let mut by_id = BTreeMap::new();
+        for source in sources {
+            if let Err(why) = slugs::check(&source.stem) {
+                diagnostics.error(Diagnostic::new(
+                    &source.path,
+                    format!("the author id `{}` {why}", source.stem),
+                ));
+                continue;
+            }
+            let front = source.front;
+            let author = Author {
+                url: format!("{base_path}author/{}/", source.stem),
+                id: source.stem.clone(),
+                name: front.name,
+                role: front.role,
+                bio_html: front
+                    .bio
+                    .map(|bio| markdown::render(&bio).html)
+                    .unwrap_or_default(),
+                avatar: front.avatar.map(|a| resolve_link(base_path, "", &a)),
+                twitter: front.twitter.map(|t| t.trim_start_matches('@').to_string()),
+                // Newsroom-written, but a `javascript:` here would still be a link on every page.
+                website: front.website.as_deref().and_then(sanitize::safe_website),
+            };
+            by_id.insert(source.stem, author);
+        }
+        Authors { by_id, failed }
+    }
+
+    /// Whether `id` names an author, reporting it against `path` (as `field`) if not. An id
+    /// whose file failed to load is not reported again.
+    pub fn check(&self, id: &str, field: &str, path: &Path, diagnostics: &mut Diagnostics) -> bool {
+        if self.by_id.contains_key(id) {
+            return true;
+        }
+        if !self.failed.contains(id) {
+            diagnostics.error(Diagnostic::new(
+                path,
+                format!(
+                    "{field} \"{id}\" is not in content/authors/{}",
+                    did_you_mean(id, self.by_id.keys().map(String::as_str))
+                ),
+            ));
+        }
+        false
+    }
+
+    /// An article's byline: `author` first, then `authors`, each once and each known.
+    pub fn byline(
+        &self,
+        author: Option<&String>,
+        authors: &[String],
+        path: &Path,
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<String> {
+        let mut seen = HashSet::new();
+        let ids: Vec<String> = author
+            .into_iter()
+            .chain(authors)
+            .filter(|id| seen.insert(*id))
+            .cloned()
+            .collect();
+        if ids.is_empty() {
+            diagnostics.error(Diagnostic::new(
+                path,
+                "no author: add `author = \"<id>\"` (a file stem under content/authors/), or `authors = [...]`",
+            ));
+        }
+        ids.into_iter()
+            .filter(|id| self.check(id, "author", path, diagnostics))
+            .collect()
+    }
+}

@@ -1,0 +1,79 @@
+//! Reader comments: checking each comment file, rendering its body safely, and placing it in
+//! its article's thread (see [`crate::thread`]). Part of the resolve stage.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::author::Authors;
+use crate::content::CommentSource;
+use crate::error::{Diagnostic, Diagnostics};
+use crate::thread::{self, Comment, Thread, ThreadError};
+use crate::{sanitize, slugs};
+
+/// The thread of one article from its comment files; every problem goes to `diagnostics`.
+pub fn thread(
+    comments: Vec<CommentSource>,
+    authors: &Authors,
+    max_depth: usize,
+    diagnostics: &mut Diagnostics,
+) -> Thread {
+    let mut path_of: HashMap<String, PathBuf> = HashMap::new();
+    let mut checked = Vec::with_capacity(comments.len());
+    for CommentSource { source, .. } in comments {
+        if let Err(why) = slugs::check(&source.stem) {
+            diagnostics.error(Diagnostic::new(
+                &source.path,
+                format!("the comment id `{}` {why}", source.stem),
+            ));
+            continue;
+        }
+        let front = source.front;
+        let author_id = front
+            .author_id
+            .filter(|id| authors.check(id, "author_id", &source.path, diagnostics));
+        let email_hash = front.email_hash.filter(|hash| {
+            let ok = sanitize::is_email_hash(hash);
+            if !ok {
+                diagnostics.warn(Diagnostic::new(
+                    &source.path,
+                    "email_hash is not a hex SHA-256 or MD5 digest; no avatar is shown",
+                ));
+            }
+            ok
+        });
+        path_of.insert(source.stem.clone(), source.path);
+        checked.push(Comment {
+            id: source.stem,
+            parent: front.parent,
+            author: front.author,
+            date: front.date,
+            website: front.website.as_deref().and_then(sanitize::safe_website),
+            email_hash: email_hash.map(|h| h.to_ascii_lowercase()),
+            author_id,
+            body_html: sanitize::render_comment(&source.body),
+        });
+    }
+    let (thread, errors) = thread::build(checked, max_depth);
+    for error in errors {
+        let (id, message) = match error {
+            ThreadError::MissingParent { id, parent } => (
+                id,
+                format!(
+                    "parent {parent:?} is not a comment on this article (comment ids are file stems in this folder)"
+                ),
+            ),
+            ThreadError::Loop { id, cycle } => {
+                let chain = format!("{} → {}", cycle.join(" → "), cycle[0]);
+                (
+                    id,
+                    format!("reply loop: {chain}; one of these must not have a `parent`"),
+                )
+            }
+        };
+        diagnostics.error(Diagnostic::new(
+            path_of.get(&id).cloned().unwrap_or_default(),
+            message,
+        ));
+    }
+    thread
+}
