@@ -19,6 +19,10 @@ pub struct Config {
     pub per_page: usize,
     /// The site's own handle on X/Twitter, without the `@`.
     pub twitter: Option<String>,
+    /// The publisher's logo (a path under static/, or an address), for search engines.
+    pub logo: Option<String>,
+    /// How many of the newest articles each feed holds.
+    pub feed_limit: usize,
     /// Comment settings.
     pub comments: CommentsConfig,
 }
@@ -46,6 +50,8 @@ impl Default for Config {
             language: "en".to_string(),
             per_page: 10,
             twitter: None,
+            logo: None,
+            feed_limit: 20,
             comments: CommentsConfig::default(),
         }
     }

@@ -39,6 +39,9 @@ pub struct ArticleFront {
     pub draft: bool,
     pub slug: Option<String>,
     pub comments: Option<bool>,
+    /// Old addresses of the article (`/2019/05/old-slug/`), each given a redirect page.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// A stand-alone page's front matter.

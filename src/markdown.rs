@@ -12,6 +12,8 @@ pub struct Rendered {
     pub html: String,
     /// The text of the first paragraph, for a summary when none is written.
     pub first_paragraph: String,
+    /// Words of text, for reading time.
+    pub word_count: usize,
 }
 
 /// The Markdown extensions newsroom copy uses.
@@ -28,11 +30,13 @@ pub fn render(markdown: &str) -> Rendered {
     let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
     add_heading_ids(&mut events);
     let first_paragraph = first_paragraph_text(&events);
+    let word_count = count_words(&events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, wrap_tables(events));
     Rendered {
         html,
         first_paragraph,
+        word_count,
     }
 }
 
@@ -100,6 +104,32 @@ fn wrap_tables(events: Vec<Event<'_>>) -> impl Iterator<Item = Event<'_>> {
     })
 }
 
+/// Words in the text, where text split only by inline markup (`dawn`.) is one word.
+fn count_words(events: &[Event]) -> usize {
+    let mut count = 0;
+    let mut in_word = false;
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => {
+                for c in t.chars() {
+                    if c.is_whitespace() {
+                        in_word = false;
+                    } else if !in_word {
+                        in_word = true;
+                        count += 1;
+                    }
+                }
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. })
+            | Event::End(
+                TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link,
+            ) => {}
+            _ => in_word = false,
+        }
+    }
+    count
+}
+
 fn first_paragraph_text(events: &[Event]) -> String {
     let mut text = String::new();
     let mut inside = false;
@@ -155,5 +185,6 @@ mod tests {
     fn first_paragraph_is_plain_text() {
         let r = render("## Heading\n\nThe *frigate* sailed\nat `dawn`.\n\nSecond.\n");
         assert_eq!(r.first_paragraph, "The frigate sailed at dawn.");
+        assert_eq!(r.word_count, 7);
     }
 }

@@ -15,7 +15,7 @@ use crate::error::{Diagnostic, Diagnostics, Result, did_you_mean, relative};
 use crate::load::Sources;
 use crate::site::{Article, Image, Page, Site, Taxon, TaxonRef, resolve_link};
 use crate::thread::Thread;
-use crate::{comment, markdown, slugs};
+use crate::{comment, markdown, related, slugs};
 
 /// What a build is asked to publish.
 #[derive(Debug, Clone)]
@@ -33,6 +33,7 @@ struct Pending {
     source: Source<ArticleFront>,
     slug: String,
     authors: Vec<String>,
+    aliases: Vec<String>,
     published: bool,
 }
 
@@ -75,6 +76,20 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
             &source.path,
             &mut diagnostics,
         );
+        let aliases = front
+            .aliases
+            .iter()
+            .filter_map(|alias| match alias_path(alias) {
+                Ok(path) => Some(path),
+                Err(why) => {
+                    diagnostics.error(Diagnostic::new(
+                        &source.path,
+                        format!("alias {alias:?} {why}"),
+                    ));
+                    None
+                }
+            })
+            .collect();
         let scheduled = front.date.0 > options.now;
         let published = options.drafts || !(front.draft || scheduled);
         if claimed {
@@ -82,6 +97,7 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
                 source,
                 slug,
                 authors: byline,
+                aliases,
                 published,
             });
         }
@@ -128,11 +144,8 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         .map(|(p, comments)| {
             let mut local = Diagnostics::default();
             let thread = comment::thread(comments, &authors, max_depth, &mut local);
-            (
-                article(p.source, p.slug, p.authors, thread, &base_path),
-                p.published,
-                local,
-            )
+            let article = article(p.source, p.slug, p.authors, p.aliases, thread, &base_path);
+            (article, p.published, local)
         })
         .collect();
     let mut articles = Vec::new();
@@ -190,6 +203,10 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
     }
 
     let (tags, categories, by_author) = indexes(&articles, &authors.by_id);
+    let related = related::all(&articles, &tags, &categories);
+    for (article, related) in articles.iter_mut().zip(related) {
+        article.related = related;
+    }
     let warnings = diagnostics.finish()?;
     Ok(Site {
         root,
@@ -205,7 +222,34 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         templates,
         warnings,
         comment_count,
+        now: options.now,
     })
+}
+
+/// The output path of the redirect page for an old address: `/2019/05/story/` becomes
+/// `2019/05/story/index.html`, `/old/story.html` stays a file. Every part must be a plain name.
+fn alias_path(alias: &str) -> std::result::Result<String, String> {
+    let Some(rest) = alias.trim().strip_prefix('/') else {
+        return Err(
+            "must start with `/` (a path on this site, such as /2019/05/old-slug/)".to_string(),
+        );
+    };
+    if rest.contains(['?', '#']) {
+        return Err("has a query or fragment, which a static host cannot redirect".to_string());
+    }
+    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.is_empty() {
+        return Err("is the home page".to_string());
+    }
+    for part in &parts {
+        slugs::check(part).map_err(|why| format!("has a part that {why}"))?;
+    }
+    let last = parts[parts.len() - 1];
+    if rest.ends_with('/') || !last.contains('.') {
+        Ok(format!("{}/index.html", parts.join("/")))
+    } else {
+        Ok(parts.join("/"))
+    }
 }
 
 /// Settings that parse but cannot work.
@@ -283,6 +327,7 @@ fn article(
     source: Source<ArticleFront>,
     slug: String,
     authors: Vec<String>,
+    aliases: Vec<String>,
     thread: Thread,
     base_path: &str,
 ) -> Article {
@@ -311,6 +356,10 @@ fn article(
         category: front.category.as_ref().and_then(taxon),
         comments_open: front.comments.unwrap_or(true),
         thread,
+        word_count: rendered.word_count,
+        related: Vec::new(),
+        aliases,
+        source: source.path,
         url: format!("{base_path}{slug}/"),
         slug,
     }

@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use chrono::{DateTime, Utc};
+
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::front_matter::Date;
@@ -37,11 +39,15 @@ pub struct Site {
     pub warnings: Vec<Diagnostic>,
     /// How many comments were read, published or not.
     pub comment_count: usize,
+    /// The build's clock (for the news sitemap).
+    pub now: DateTime<Utc>,
 }
 
 /// A published article.
 #[derive(Debug, Clone)]
 pub struct Article {
+    /// The article's file, relative to the site root (for messages).
+    pub source: PathBuf,
     pub slug: String,
     /// Its link, with the base path.
     pub url: String,
@@ -58,6 +64,11 @@ pub struct Article {
     pub image: Option<Image>,
     pub comments_open: bool,
     pub thread: Thread,
+    pub word_count: usize,
+    /// Up to three articles on the same subject (indexes into [`Site::articles`]).
+    pub related: Vec<usize>,
+    /// Output paths of redirect pages from old addresses, such as `2019/05/old/index.html`.
+    pub aliases: Vec<String>,
 }
 
 /// A lead image.
@@ -125,6 +136,34 @@ impl Site {
     /// A link to `path` (no leading slash) under the base path.
     pub fn link(&self, path: &str) -> String {
         format!("{}{}", self.base_path, path)
+    }
+
+    /// A link as an absolute URL, for feeds, sitemaps and metadata: root-relative links get the
+    /// scheme and host of `base_url` (and stay root-relative when `base_url` is only a path).
+    pub fn absolute(&self, link: &str) -> String {
+        if !link.starts_with('/') || link.starts_with("//") {
+            return link.to_string();
+        }
+        let base = self.config.base_url.trim();
+        match base.split_once("://") {
+            Some((scheme, rest)) => {
+                let host = rest.split('/').next().unwrap_or(rest);
+                format!("{scheme}://{host}{link}")
+            }
+            None => link.to_string(),
+        }
+    }
+
+    /// The newest publication or update time of these articles.
+    pub fn newest(&self, articles: &[usize]) -> Option<Date> {
+        articles.iter().map(|&i| self.articles[i].modified()).max()
+    }
+}
+
+impl Article {
+    /// When the article last changed: its update time, or its publication time.
+    pub fn modified(&self) -> Date {
+        self.updated.filter(|u| *u > self.date).unwrap_or(self.date)
     }
 }
 

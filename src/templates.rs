@@ -20,12 +20,16 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("authors.html", include_str!("../templates/authors.html")),
     ("taxonomy.html", include_str!("../templates/taxonomy.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("search.html", include_str!("../templates/search.html")),
+    ("redirect.html", include_str!("../templates/redirect.html")),
+    ("feed.xml", include_str!("../templates/feed.xml")),
 ];
 
 /// Files the default theme puts in the output unless `static/` has its own.
 pub const BUILTIN_STATIC: &[(&str, &str)] = &[
     ("css/sitrep.css", include_str!("../static/css/sitrep.css")),
     ("js/reply.js", include_str!("../static/js/reply.js")),
+    ("js/search.js", include_str!("../static/js/search.js")),
 ];
 
 /// Builds the template set: the built-in theme overlaid with `site` (name, text) pairs.

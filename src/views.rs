@@ -144,6 +144,9 @@ pub struct ArticleView<'a> {
     pub tags: Vec<Link>,
     pub category: Option<Link>,
     pub image: Option<&'a Image>,
+    pub word_count: usize,
+    /// Minutes to read at 230 words a minute, at least 1.
+    pub reading_minutes: usize,
 }
 
 impl<'a> ArticleView<'a> {
@@ -176,6 +179,8 @@ impl<'a> ArticleView<'a> {
                 .as_ref()
                 .map(|c| taxon_link(site, "category", c)),
             image: article.image.as_ref(),
+            word_count: article.word_count,
+            reading_minutes: article.word_count.div_ceil(230).max(1),
         }
     }
 }

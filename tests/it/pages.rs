@@ -26,7 +26,7 @@ fn article_page_shows_everything_about_the_article() {
         .collect();
     assert_eq!(times, ["2026-11-20T09:00:00Z", "2026-11-21T10:00:00Z"]);
     assert_eq!(
-        page.one(".kicker a").value().attr("href"),
+        page.one("article.article .kicker a").value().attr("href"),
         Some("/category/news/")
     );
     let tags: Vec<_> = page

@@ -207,9 +207,19 @@ fn assert_page_is_inert(page: &Page) {
             }
         }
     }
-    let scripts = page.all("script");
-    assert_eq!(scripts.len(), 1, "only the theme's reply script");
-    assert_eq!(scripts[0].value().attr("src"), Some("/js/reply.js"));
+    // Only the theme's reply script runs; the rest are JSON-LD data blocks, which must parse
+    // and cannot hold markup.
+    let (data, code): (Vec<_>, Vec<_>) = page
+        .all("script")
+        .into_iter()
+        .partition(|s| s.value().attr("type") == Some("application/ld+json"));
+    assert_eq!(code.len(), 1, "only the theme's reply script");
+    assert_eq!(code[0].value().attr("src"), Some("/js/reply.js"));
+    for block in data {
+        let text: String = block.text().collect();
+        assert!(!text.contains('<'), "{text}");
+        serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+    }
     assert_eq!(page.all("form").len(), 1, "only the theme's comment form");
 }
 

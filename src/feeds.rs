@@ -1,0 +1,145 @@
+//! RSS 2.0 feeds: the site's, each author's, each tag's and each category's newest articles, with
+//! full content, for feed readers and aggregators. Every link in a feed is absolute, the ones
+//! inside article bodies too. Part of the render stage; `templates/feed.xml` writes the XML.
+
+use serde::Serialize;
+
+use crate::site::Site;
+
+/// The `feed` value of the feed template.
+#[derive(Serialize)]
+pub struct FeedView<'a> {
+    pub title: String,
+    pub description: &'a str,
+    /// The list's page, absolute.
+    pub link: String,
+    /// The feed's own address, absolute (`atom:link rel="self"`).
+    pub self_url: String,
+    pub language: &'a str,
+    /// The newest item's time (RFC 2822), so the feed changes only when its items do.
+    pub updated: Option<String>,
+    pub items: Vec<ItemView<'a>>,
+}
+
+/// One article in a feed.
+#[derive(Serialize)]
+pub struct ItemView<'a> {
+    pub title: &'a str,
+    pub link: String,
+    /// RFC 2822, as RSS wants.
+    pub pub_date: String,
+    /// Author names, one `dc:creator` each.
+    pub creators: Vec<&'a str>,
+    /// The category, then the tags.
+    pub categories: Vec<&'a str>,
+    pub summary: &'a str,
+    /// The full body, with absolute links.
+    pub content_html: String,
+}
+
+impl<'a> FeedView<'a> {
+    /// A feed titled `title` of `articles` (newest first) from the list at `page_url`.
+    pub fn new(
+        site: &'a Site,
+        title: &str,
+        description: &'a str,
+        page_url: &str,
+        path: &str,
+        articles: &[usize],
+    ) -> Self {
+        let title = if title == site.config.title {
+            title.to_string()
+        } else {
+            format!("{title} – {}", site.config.title)
+        };
+        let items: Vec<ItemView> = articles
+            .iter()
+            .map(|&i| {
+                let article = &site.articles[i];
+                ItemView {
+                    title: &article.title,
+                    link: site.absolute(&article.url),
+                    pub_date: article.date.0.to_rfc2822(),
+                    creators: article
+                        .authors
+                        .iter()
+                        .filter_map(|id| site.authors.get(id))
+                        .map(|a| a.name.as_str())
+                        .collect(),
+                    categories: article
+                        .category
+                        .iter()
+                        .chain(&article.tags)
+                        .map(|t| t.name.as_str())
+                        .collect(),
+                    summary: &article.summary,
+                    content_html: absolutize(site, &article.url, &article.body_html),
+                }
+            })
+            .collect();
+        FeedView {
+            title,
+            description,
+            link: site.absolute(page_url),
+            self_url: site.absolute(&site.link(path)),
+            language: &site.config.language,
+            updated: site.newest(articles).map(|d| d.0.to_rfc2822()),
+            items,
+        }
+    }
+}
+
+/// `html` with every `href` and `src` made absolute: feed readers show content away from the
+/// site, where a link relative to the article's page would lead nowhere.
+pub fn absolutize(site: &Site, page_url: &str, html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some((at, quote)) = next_link_attribute(rest) {
+        out.push_str(&rest[..at]);
+        let value_and_after = &rest[at..];
+        let end = value_and_after.find(quote).unwrap_or(value_and_after.len());
+        out.push_str(&absolute_link(site, page_url, &value_and_after[..end]));
+        rest = &value_and_after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The offset just after the next ` href="` or ` src="` (either quote, any case) in `html`,
+/// with the quote that closes the value.
+fn next_link_attribute(html: &str) -> Option<(usize, char)> {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            for name in ["href=", "src="] {
+                let end = i + 1 + name.len();
+                if bytes.len() > end
+                    && bytes[i + 1..end].eq_ignore_ascii_case(name.as_bytes())
+                    && matches!(bytes[end], b'"' | b'\'')
+                {
+                    return Some((end + 1, bytes[end] as char));
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+fn absolute_link(site: &Site, page_url: &str, link: &str) -> String {
+    let has_scheme = link.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    });
+    if has_scheme || link.starts_with("//") {
+        link.to_string()
+    } else if link.starts_with('/') {
+        site.absolute(link)
+    } else {
+        // Relative to the article's page, which always ends in `/`; `#x` stays on that page.
+        site.absolute(&format!("{page_url}{link}"))
+    }
+}

@@ -1,0 +1,367 @@
+//! Every templated output of a site (HTML pages, redirect pages, feeds), where each goes, and
+//! the small context each is rendered with. Part of the render stage.
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::feeds;
+use crate::front_matter::Date;
+use crate::meta::{Crumb, Meta};
+use crate::site::Site;
+use crate::views::{ArticleView, AuthorView, Card, Link, Pagination, ThreadView};
+
+/// One output to render with a template.
+pub enum Job<'a> {
+    Article(usize),
+    Page(usize),
+    /// A page of a list: home, an author's archive, a tag or a category.
+    List(List<'a>),
+    Authors,
+    Search,
+    NotFound,
+    /// A redirect from an old address (output path) to an article.
+    Redirect {
+        article: usize,
+        path: &'a str,
+    },
+    /// An RSS feed of a list's newest articles.
+    Feed(List<'a>),
+}
+
+/// A list of articles, or one page of it.
+pub struct List<'a> {
+    /// The list's own folder, such as `author/maren-holt/` (`""` for home).
+    pub folder: String,
+    pub subject: Subject<'a>,
+    /// The articles on this page (or in this feed), newest first.
+    pub articles: &'a [usize],
+    pub page: usize,
+    pub total: usize,
+}
+
+/// What a list is about.
+#[derive(Clone)]
+pub enum Subject<'a> {
+    Home,
+    Author(&'a str),
+    Taxonomy { kind: &'static str, name: &'a str },
+}
+
+/// Every output, in a fixed order; `all` lists every article, for the home page and site feed.
+pub fn jobs<'a>(site: &'a Site, all: &'a [usize]) -> Vec<Job<'a>> {
+    let mut jobs: Vec<Job> = (0..site.articles.len()).map(Job::Article).collect();
+    jobs.extend((0..site.pages.len()).map(Job::Page));
+    jobs.extend([Job::Authors, Job::Search, Job::NotFound]);
+    let mut lists = vec![(String::new(), Subject::Home, all)];
+    for (id, articles) in &site.by_author {
+        lists.push((format!("author/{id}/"), Subject::Author(id), articles));
+    }
+    for (kind, map) in [("tag", &site.tags), ("category", &site.categories)] {
+        for taxon in map.values() {
+            let subject = Subject::Taxonomy {
+                kind,
+                name: &taxon.name,
+            };
+            lists.push((format!("{kind}/{}/", taxon.slug), subject, &taxon.articles));
+        }
+    }
+    let per_page = site.config.per_page.max(1);
+    for (folder, subject, articles) in lists {
+        let total = articles.len().div_ceil(per_page).max(1);
+        for page in 1..=total {
+            let from = ((page - 1) * per_page).min(articles.len());
+            let to = (page * per_page).min(articles.len());
+            jobs.push(Job::List(List {
+                folder: folder.clone(),
+                subject: subject.clone(),
+                articles: &articles[from..to],
+                page,
+                total,
+            }));
+        }
+        let newest = &articles[..articles.len().min(site.config.feed_limit)];
+        jobs.push(Job::Feed(List {
+            folder,
+            subject,
+            articles: newest,
+            page: 1,
+            total: 1,
+        }));
+    }
+    for (i, article) in site.articles.iter().enumerate() {
+        jobs.extend(
+            article
+                .aliases
+                .iter()
+                .map(|path| Job::Redirect { article: i, path }),
+        );
+    }
+    jobs
+}
+
+impl Job<'_> {
+    /// Where the output goes, relative to the output folder.
+    pub fn path(&self, site: &Site) -> String {
+        match self {
+            Job::Article(i) => format!("{}/index.html", site.articles[*i].slug),
+            Job::Page(i) => format!("{}/index.html", site.pages[*i].slug),
+            Job::Authors => "authors/index.html".to_string(),
+            Job::Search => "search/index.html".to_string(),
+            Job::NotFound => "404.html".to_string(),
+            Job::List(list) => format!("{}index.html", list_folder(&list.folder, list.page)),
+            Job::Redirect { path, .. } => path.to_string(),
+            Job::Feed(list) => format!("{}feed.xml", list.folder),
+        }
+    }
+
+    /// The page's link and when it last changed, if it belongs in the sitemap.
+    pub fn sitemap_entry(&self, site: &Site) -> Option<(String, Option<Date>)> {
+        match self {
+            Job::Article(i) => Some((
+                site.articles[*i].url.clone(),
+                Some(site.articles[*i].modified()),
+            )),
+            Job::Page(i) => Some((site.pages[*i].url.clone(), None)),
+            Job::Authors => Some((
+                site.link("authors/"),
+                site.newest(&(0..site.articles.len()).collect::<Vec<_>>()),
+            )),
+            Job::List(list) => Some((
+                site.link(&list_folder(&list.folder, list.page)),
+                site.newest(list.articles),
+            )),
+            Job::Search | Job::NotFound | Job::Redirect { .. } | Job::Feed(_) => None,
+        }
+    }
+
+    /// The template and context to render.
+    pub fn context(&self, site: &Site) -> (&'static str, Context) {
+        let mut context = Context::new();
+        let (template, title, meta) = match self {
+            Job::Article(i) => {
+                let article = &site.articles[*i];
+                context.insert("article", &ArticleView::new(site, article));
+                context.insert("comments", &ThreadView::new(site, article));
+                let card = |j: usize| Card::new(site, &site.articles[j]);
+                context.insert("newer", &i.checked_sub(1).map(card));
+                context.insert("older", &(i + 1 < site.articles.len()).then(|| card(i + 1)));
+                let related: Vec<Card> = article.related.iter().map(|&j| card(j)).collect();
+                context.insert("related", &related);
+                let mut crumbs: Vec<Crumb> = Vec::new();
+                if let Some(c) = &article.category {
+                    crumbs.push((c.name.clone(), site.link(&format!("category/{}/", c.slug))));
+                }
+                crumbs.push((article.title.clone(), article.url.clone()));
+                (
+                    "article.html",
+                    article.title.clone(),
+                    Meta::article(site, article, &crumbs),
+                )
+            }
+            Job::Page(i) => {
+                let page = &site.pages[*i];
+                context.insert(
+                    "page",
+                    &PageView {
+                        title: &page.title,
+                        url: &page.url,
+                        description: page.description.as_deref(),
+                        body_html: &page.body_html,
+                    },
+                );
+                let crumbs = [(page.title.clone(), page.url.clone())];
+                let description = page.description.as_deref().unwrap_or_default();
+                (
+                    "page.html",
+                    page.title.clone(),
+                    Meta::page(site, &page.title, description, &page.url, &crumbs),
+                )
+            }
+            Job::Authors => {
+                let authors: Vec<AuthorView> = site
+                    .authors
+                    .values()
+                    .map(|a| AuthorView::new(site, a))
+                    .collect();
+                context.insert("authors", &authors);
+                let url = site.link("authors/");
+                let crumbs = [("Authors".to_string(), url.clone())];
+                let description = format!("The writers of {}", site.config.title);
+                (
+                    "authors.html",
+                    "Authors".to_string(),
+                    Meta::page(site, "Authors", &description, &url, &crumbs),
+                )
+            }
+            Job::Search => {
+                context.insert("search_index_url", &site.link("search-index.json"));
+                let url = site.link("search/");
+                let crumbs = [("Search".to_string(), url.clone())];
+                (
+                    "search.html",
+                    "Search".to_string(),
+                    Meta::page(site, "Search", "", &url, &crumbs),
+                )
+            }
+            Job::NotFound => {
+                let title = "Page not found".to_string();
+                let meta = Meta::page(site, &title, "", &site.link("404.html"), &[]);
+                ("404.html", title, meta)
+            }
+            Job::List(list) => list_context(site, list, &mut context),
+            Job::Redirect { article, .. } => {
+                let article = &site.articles[*article];
+                context.insert(
+                    "target",
+                    &Link {
+                        name: article.title.clone(),
+                        url: site.absolute(&article.url),
+                    },
+                );
+                let meta = Meta::page(site, &article.title, &article.summary, &article.url, &[]);
+                ("redirect.html", article.title.clone(), meta)
+            }
+            Job::Feed(list) => {
+                let (title, description) = list_title(site, list);
+                let url = site.link(&list.folder);
+                let feed = feeds::FeedView::new(
+                    site,
+                    &title,
+                    &description,
+                    &url,
+                    &self.path(site),
+                    list.articles,
+                );
+                context.insert("feed", &feed);
+                ("feed.xml", title, Meta::default())
+            }
+        };
+        context.insert("page_title", &title);
+        context.insert("meta", &meta);
+        (template, context)
+    }
+}
+
+fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static str, String, Meta) {
+    let cards: Vec<Card> = list
+        .articles
+        .iter()
+        .map(|&i| Card::new(site, &site.articles[i]))
+        .collect();
+    context.insert("articles", &cards);
+    let link = |n: usize| site.link(&list_folder(&list.folder, n));
+    context.insert(
+        "pagination",
+        &Pagination {
+            current: list.page,
+            total: list.total,
+            previous: (list.page > 1).then(|| link(list.page - 1)),
+            next: (list.page < list.total).then(|| link(list.page + 1)),
+        },
+    );
+    let (name, description) = list_title(site, list);
+    let url = link(list.page);
+    let mut crumbs: Vec<Crumb> = Vec::new();
+    let feed = (
+        format!("{name} – {}", site.config.title),
+        site.link(&format!("{}feed.xml", list.folder)),
+    );
+    let (template, meta) = match &list.subject {
+        Subject::Home => ("index.html", None),
+        Subject::Author(id) => {
+            let author = &site.authors[*id];
+            context.insert("author", &AuthorView::new(site, author));
+            crumbs.push(("Authors".to_string(), site.link("authors/")));
+            crumbs.push((name.clone(), site.link(&list.folder)));
+            (
+                "author.html",
+                Some(Meta::author(
+                    site,
+                    author,
+                    &url,
+                    &page_title(&name, list.page),
+                    &crumbs,
+                )),
+            )
+        }
+        Subject::Taxonomy { kind, name: taxon } => {
+            context.insert(
+                "taxonomy",
+                &TaxonomyView {
+                    kind,
+                    name: taxon,
+                    url: &site.link(&list.folder),
+                    feed_url: &feed.1,
+                },
+            );
+            crumbs.push((name.clone(), site.link(&list.folder)));
+            ("taxonomy.html", None)
+        }
+    };
+    if list.page > 1 {
+        crumbs.push((format!("Page {}", list.page), url.clone()));
+    }
+    let title = match (&list.subject, list.page) {
+        (Subject::Home, 1) => site.config.title.clone(),
+        (Subject::Home, n) => format!("Page {n}"),
+        (_, n) => page_title(&name, n),
+    };
+    let meta = meta.unwrap_or_else(|| {
+        let meta = Meta::page(site, &title, &description, &url, &crumbs);
+        match list.subject {
+            Subject::Home => meta,
+            _ => meta.with_feed(feed.0, feed.1),
+        }
+    });
+    (template, title, meta)
+}
+
+/// A list's name and a line describing it, for its pages and its feed.
+fn list_title(site: &Site, list: &List) -> (String, String) {
+    match &list.subject {
+        Subject::Home => (site.config.title.clone(), site.config.description.clone()),
+        Subject::Author(id) => {
+            let name = site.authors[*id].name.clone();
+            let description = format!("Articles by {name}");
+            (name, description)
+        }
+        Subject::Taxonomy { kind: "tag", name } => {
+            (name.to_string(), format!("Articles tagged {name}"))
+        }
+        Subject::Taxonomy { name, .. } => (name.to_string(), format!("{name} articles")),
+    }
+}
+
+/// "Navy", then "Navy – page 2" and so on.
+fn page_title(name: &str, page: usize) -> String {
+    if page == 1 {
+        name.to_string()
+    } else {
+        format!("{name} – page {page}")
+    }
+}
+
+/// The folder a list's page `n` lives in: the list's own for page 1, `page/<n>/` below it after.
+fn list_folder(folder: &str, n: usize) -> String {
+    if n == 1 {
+        folder.to_string()
+    } else {
+        format!("{folder}page/{n}/")
+    }
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    body_html: &'a str,
+}
+
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    kind: &'a str,
+    name: &'a str,
+    url: &'a str,
+    feed_url: &'a str,
+}

@@ -1,0 +1,142 @@
+//! For search engines: `sitemap.xml` (split into numbered files under a sitemap index past the
+//! protocol's 50,000 URLs or 50 MB), Google's `news-sitemap.xml`, and `robots.txt` naming both.
+//! Part of the render stage.
+
+use chrono::Duration;
+
+use crate::front_matter::Date;
+use crate::site::Site;
+
+/// The sitemap protocol's limits for one file.
+pub const MAX_URLS: usize = 50_000;
+pub const MAX_BYTES: usize = 50 * 1024 * 1024;
+
+/// Google News reads articles from the last two days, at most a thousand.
+const NEWS_WINDOW_HOURS: i64 = 48;
+const NEWS_MAX: usize = 1000;
+
+const URLSET_HEAD: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+const URLSET_TAIL: &str = "</urlset>\n";
+
+/// The sitemap files, as (output path, XML): `sitemap.xml` alone, or `sitemap.xml` as an index
+/// over `sitemap-1.xml`, `sitemap-2.xml`... `entries` are (absolute URL, last change).
+pub fn sitemaps(
+    site: &Site,
+    entries: &[(String, Option<Date>)],
+    max_urls: usize,
+    max_bytes: usize,
+) -> Vec<(String, String)> {
+    let mut files: Vec<String> = Vec::new();
+    let mut current = String::from(URLSET_HEAD);
+    let mut count = 0;
+    for (url, lastmod) in entries {
+        let mut entry = format!("<url><loc>{}</loc>", xml_escape(url));
+        if let Some(date) = lastmod {
+            entry.push_str(&format!("<lastmod>{}</lastmod>", date.iso()));
+        }
+        entry.push_str("</url>\n");
+        if count == max_urls || current.len() + entry.len() + URLSET_TAIL.len() > max_bytes {
+            current.push_str(URLSET_TAIL);
+            files.push(std::mem::replace(&mut current, String::from(URLSET_HEAD)));
+            count = 0;
+        }
+        current.push_str(&entry);
+        count += 1;
+    }
+    current.push_str(URLSET_TAIL);
+    files.push(current);
+    if files.len() == 1 {
+        return vec![("sitemap.xml".to_string(), files.remove(0))];
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut out = Vec::new();
+    for (n, file) in files.into_iter().enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        index.push_str(&format!(
+            "<sitemap><loc>{}</loc></sitemap>\n",
+            xml_escape(&site.absolute(&site.link(&name)))
+        ));
+        out.push((name, file));
+    }
+    index.push_str("</sitemapindex>\n");
+    out.insert(0, ("sitemap.xml".to_string(), index));
+    out
+}
+
+/// Google's news sitemap: articles published in the two days up to the build's clock.
+pub fn news_sitemap(site: &Site) -> String {
+    let since = site.now - Duration::hours(NEWS_WINDOW_HOURS);
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">\n",
+    );
+    let recent = site
+        .articles
+        .iter()
+        .filter(|a| a.date.0 >= since && a.date.0 <= site.now)
+        .take(NEWS_MAX);
+    for article in recent {
+        xml.push_str(&format!(
+            "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>\n",
+            xml_escape(&site.absolute(&article.url)),
+            xml_escape(&site.config.title),
+            news_language(&site.config.language),
+            article.date.iso(),
+            xml_escape(&article.title),
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// `robots.txt`: everything may be crawled; here are the sitemaps.
+pub fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
+        site.absolute(&site.link("sitemap.xml")),
+        site.absolute(&site.link("news-sitemap.xml"))
+    )
+}
+
+/// Google News wants ISO 639 codes (`en`), except `zh-cn` and `zh-tw`.
+fn news_language(language: &str) -> String {
+    let lower = language.trim().to_ascii_lowercase();
+    if lower == "zh-cn" || lower == "zh-tw" {
+        return lower;
+    }
+    lower.split(['-', '_']).next().unwrap_or("en").to_string()
+}
+
+/// Text for XML element content.
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn news_languages_are_iso_639() {
+        assert_eq!(news_language("en-GB"), "en");
+        assert_eq!(news_language("de"), "de");
+        assert_eq!(news_language("zh-TW"), "zh-tw");
+    }
+
+    #[test]
+    fn escapes_xml() {
+        assert_eq!(xml_escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&apos;");
+    }
+}
