@@ -7,18 +7,14 @@
   if (!input || !list || !window.fetch) return;
   var MAX = 50, index = null, loading = null, timer = 0;
   var FOLD = {"ł":"l","ø":"o","đ":"d","ı":"i","æ":"ae","œ":"oe","þ":"th","’":"'","–":"-","—":"-"};
-
   // "Grüße" and "GRUSSE" fold to "grusse".
   function fold(s) {
     return String(s || "").toUpperCase().toLowerCase().normalize("NFD")
       .replace(/[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff]/g, "")
       .replace(/[łøđıæœþ’–—]/g, function (c) { return FOLD[c]; });
   }
-
   function arr(a) { return Array.isArray(a) ? a : []; }
-
   function say(text) { if (status.textContent !== text) status.textContent = text; }
-
   function load() {
     loading = loading || fetch(form.getAttribute("data-index")).then(function (r) {
       if (!r.ok) throw r.status;
@@ -30,24 +26,21 @@
       run();
     }, function () {
       loading = null;
-      say("Sorry, the search index could not be loaded.");
+      say("Sorry, search is unavailable right now.");
     });
   }
-
   function el(parent, tag, cls, text) {
     var n = parent.appendChild(document.createElement(tag));
     if (cls) n.className = cls;
     if (text) n.textContent = text;
     return n;
   }
-
-  // Only paths on this site: "/x/", not "//host".
+  // Same-site paths only: "/x/", not "//x".
   function safe(u) {
     try {
       return /^\/[^\/\\]/.test(u) && new URL(u, location.href).origin === location.origin;
     } catch (x) { return false; }
   }
-
   function card(e) {
     var li = document.createElement("li"), art = el(li, "article"), ok = safe(e.url), who = arr(e.authors).slice();
     li.className = "card";
@@ -60,7 +53,6 @@
     el(meta, "time", "", e.date_human || e.date).dateTime = e.date || "";
     return li;
   }
-
   function run() {
     var q = input.value.trim(), words = fold(q).split(/\s+/).filter(Boolean), hits = [];
     list.textContent = "";
@@ -75,7 +67,7 @@
       x.s = s;
       hits.push(x);
     });
-    // Title matches first, then newest (index order).
+    // Title matches first, then newest.
     hits.sort(function (a, b) { return b.s - a.s || a.i - b.i; });
     hits.slice(0, MAX).forEach(function (h) { list.appendChild(card(h.e)); });
     list.hidden = !hits.length;
@@ -83,14 +75,12 @@
     say(n ? n + (n > 1 ? " results" : " result") + " for " + quoted + (n > MAX ? ", showing the first " + MAX : "")
       : "No results for " + quoted + ". Try other words.");
   }
-
   function update() {
     var q = input.value.trim();
     clearTimeout(timer);
     history.replaceState(null, "", location.pathname + (q ? "?" + new URLSearchParams({ q: q }) : ""));
     run();
   }
-
   input.addEventListener("focus", load);
   input.addEventListener("input", function () {
     load();
@@ -101,7 +91,6 @@
     ev.preventDefault();
     update();
   });
-
   var start = new URLSearchParams(location.search).get("q");
   if (start) {
     input.value = start;

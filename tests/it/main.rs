@@ -4,7 +4,9 @@
 mod support;
 
 mod errors;
+mod feeds;
 mod output;
 mod pages;
 mod sanitize;
+mod sitemaps;
 mod threads;

@@ -31,6 +31,20 @@ pub fn site(name: &str) -> TestSite {
     TestSite { dir: Rc::new(dir) }
 }
 
+impl TestSite {
+    /// A site with one author, `x`, and nothing else, for tests that write their own content.
+    pub fn empty() -> TestSite {
+        let dir = tempfile::tempdir().unwrap();
+        let s = TestSite { dir: Rc::new(dir) };
+        s.file(
+            "site.toml",
+            "title = \"Test Desk\"\nbase_url = \"https://test.example/\"\n",
+        );
+        s.file("content/authors/x.toml", "name = \"X\"\n");
+        s
+    }
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
