@@ -170,6 +170,10 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         name: "Authors".to_string(),
         url: site.link("authors/"),
     });
+    nav.push(Link {
+        name: "Search".to_string(),
+        url: site.link("search/"),
+    });
     nav.extend(site.pages.iter().map(|p| Link {
         name: p.title.clone(),
         url: p.url.clone(),

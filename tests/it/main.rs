@@ -5,6 +5,7 @@ mod support;
 
 mod errors;
 mod feeds;
+mod metadata;
 mod output;
 mod pages;
 mod sanitize;
