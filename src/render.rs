@@ -84,7 +84,7 @@ fn generated_files(site: &Site, jobs: &[Job]) -> Vec<(String, String)> {
         .filter_map(|job| job.sitemap_entry(site))
         .map(|(url, lastmod)| (site.absolute(&url), lastmod))
         .collect();
-    let mut files = sitemap::sitemaps(site, &entries, sitemap::MAX_URLS, sitemap::MAX_BYTES);
+    let mut files = sitemap::sitemaps(site, &entries);
     files.push(("news-sitemap.xml".to_string(), sitemap::news_sitemap(site)));
     files.push(("search-index.json".to_string(), search::index(site)));
     let mut defaults = vec![("robots.txt".to_string(), sitemap::robots(site))];

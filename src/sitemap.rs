@@ -8,8 +8,8 @@ use crate::front_matter::Date;
 use crate::site::Site;
 
 /// The sitemap protocol's limits for one file.
-pub const MAX_URLS: usize = 50_000;
-pub const MAX_BYTES: usize = 50 * 1024 * 1024;
+const MAX_URLS: usize = 50_000;
+const MAX_BYTES: usize = 50 * 1024 * 1024;
 
 /// Google News reads articles from the last two days, at most a thousand.
 const NEWS_WINDOW_HOURS: i64 = 48;
@@ -20,12 +20,30 @@ const URLSET_TAIL: &str = "</urlset>\n";
 
 /// The sitemap files, as (output path, XML): `sitemap.xml` alone, or `sitemap.xml` as an index
 /// over `sitemap-1.xml`, `sitemap-2.xml`... `entries` are (absolute URL, last change).
-pub fn sitemaps(
-    site: &Site,
-    entries: &[(String, Option<Date>)],
-    max_urls: usize,
-    max_bytes: usize,
-) -> Vec<(String, String)> {
+pub fn sitemaps(site: &Site, entries: &[(String, Option<Date>)]) -> Vec<(String, String)> {
+    let mut files = urlsets(entries, MAX_URLS, MAX_BYTES);
+    if files.len() == 1 {
+        return vec![("sitemap.xml".to_string(), files.remove(0))];
+    }
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut out = Vec::new();
+    for (n, file) in files.into_iter().enumerate() {
+        let name = format!("sitemap-{}.xml", n + 1);
+        index.push_str(&format!(
+            "<sitemap><loc>{}</loc></sitemap>\n",
+            xml_escape(&site.absolute(&site.link(&name)))
+        ));
+        out.push((name, file));
+    }
+    index.push_str("</sitemapindex>\n");
+    out.insert(0, ("sitemap.xml".to_string(), index));
+    out
+}
+
+/// `<urlset>` documents holding `entries` in order, none over `max_urls` entries or `max_bytes`.
+fn urlsets(entries: &[(String, Option<Date>)], max_urls: usize, max_bytes: usize) -> Vec<String> {
     let mut files: Vec<String> = Vec::new();
     let mut current = String::from(URLSET_HEAD);
     let mut count = 0;
@@ -45,24 +63,7 @@ pub fn sitemaps(
     }
     current.push_str(URLSET_TAIL);
     files.push(current);
-    if files.len() == 1 {
-        return vec![("sitemap.xml".to_string(), files.remove(0))];
-    }
-    let mut index = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
-    let mut out = Vec::new();
-    for (n, file) in files.into_iter().enumerate() {
-        let name = format!("sitemap-{}.xml", n + 1);
-        index.push_str(&format!(
-            "<sitemap><loc>{}</loc></sitemap>\n",
-            xml_escape(&site.absolute(&site.link(&name)))
-        ));
-        out.push((name, file));
-    }
-    index.push_str("</sitemapindex>\n");
-    out.insert(0, ("sitemap.xml".to_string(), index));
-    out
+    files
 }
 
 /// Google's news sitemap: articles published in the two days up to the build's clock.
@@ -133,6 +134,40 @@ mod tests {
         assert_eq!(news_language("en-GB"), "en");
         assert_eq!(news_language("de"), "de");
         assert_eq!(news_language("zh-TW"), "zh-tw");
+    }
+
+    fn entries(n: usize) -> Vec<(String, Option<Date>)> {
+        (0..n)
+            .map(|i| {
+                (
+                    format!("https://x.example/{i:04}/"),
+                    Date::parse("2026-11-01"),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn urlsets_split_at_the_url_limit() {
+        let files = urlsets(&entries(7), 3, MAX_BYTES);
+        let counts: Vec<usize> = files.iter().map(|f| f.matches("<url>").count()).collect();
+        assert_eq!(counts, [3, 3, 1]);
+        assert!(
+            files
+                .iter()
+                .all(|f| f.starts_with(URLSET_HEAD) && f.ends_with(URLSET_TAIL))
+        );
+    }
+
+    #[test]
+    fn urlsets_split_at_the_byte_limit() {
+        let one = urlsets(&entries(1), MAX_URLS, MAX_BYTES)[0].len();
+        let entry = one - URLSET_HEAD.len() - URLSET_TAIL.len();
+        // Room for two entries and a bit: the third starts a new file.
+        let files = urlsets(&entries(5), MAX_URLS, one + entry + 10);
+        let counts: Vec<usize> = files.iter().map(|f| f.matches("<url>").count()).collect();
+        assert_eq!(counts, [2, 2, 1]);
+        assert!(files.iter().all(|f| f.len() <= one + entry + 10));
     }
 
     #[test]

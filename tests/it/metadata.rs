@@ -96,10 +96,18 @@ fn news_article_structured_data() {
         "site.toml",
         &config.replace(
             "per_page = 2\n",
-            "per_page = 2\nlogo = \"/images/ann.svg\"\n",
+            "per_page = 2\nlogo = \"/images/ann.svg\"\ntwitter = \"testdesk\"\n",
         ),
     );
     let built = s.build();
+    assert_eq!(
+        meta(&built.page("/frigate/"), "name", "twitter:site"),
+        ["@testdesk"]
+    );
+    assert_eq!(
+        meta(&built.page("/"), "name", "twitter:site"),
+        ["@testdesk"]
+    );
     let data = json_ld(&built.page("/frigate/"), "NewsArticle");
     assert_eq!(data["@context"], "https://schema.org");
     assert_eq!(data["headline"], "Frigate programme slips again");
