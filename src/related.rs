@@ -2,7 +2,7 @@
 //! category, newest first. Part of the resolve stage; works from the tag and category indexes so
 //! it never compares every article with every other.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
@@ -21,27 +21,53 @@ pub fn all(
     tags: &BTreeMap<String, Taxon>,
     categories: &BTreeMap<String, Taxon>,
 ) -> Vec<Vec<usize>> {
-    (0..articles.len())
+    let n = articles.len();
+    (0..n)
         .into_par_iter()
-        .map(|i| {
-            let article = &articles[i];
-            // (shared tags, same category) for each candidate.
-            let mut scores: HashMap<usize, (usize, bool)> = HashMap::new();
-            for tag in &article.tags {
-                for &j in tags[&tag.slug].articles.iter().take(SCAN) {
-                    scores.entry(j).or_default().0 += 1;
+        // Each worker keeps a score slot per article and the list of slots it touched, so no
+        // article's search allocates or hashes.
+        .map_init(
+            || (vec![Score::default(); n], Vec::new()),
+            |(scores, touched), i| {
+                let article = &articles[i];
+                for tag in &article.tags {
+                    for &j in tags[&tag.slug].articles.iter().take(SCAN) {
+                        if scores[j] == Score::default() {
+                            touched.push(j);
+                        }
+                        scores[j].shared_tags += 1;
+                    }
                 }
-            }
-            if let Some(category) = &article.category {
-                for &j in categories[&category.slug].articles.iter().take(SCAN) {
-                    scores.entry(j).or_default().1 = true;
+                if let Some(category) = &article.category {
+                    for &j in categories[&category.slug].articles.iter().take(SCAN) {
+                        if scores[j] == Score::default() {
+                            touched.push(j);
+                        }
+                        scores[j].same_category = true;
+                    }
                 }
-            }
-            scores.remove(&i);
-            let mut ranked: Vec<(usize, (usize, bool))> = scores.into_iter().collect();
-            // Most shared tags, then same category, then newest (lowest index).
-            ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            ranked.into_iter().take(COUNT).map(|(j, _)| j).collect()
-        })
+                let mut best: Vec<(Score, usize)> = Vec::with_capacity(COUNT + 1);
+                for j in touched.drain(..) {
+                    let score = std::mem::take(&mut scores[j]);
+                    if j == i {
+                        continue;
+                    }
+                    // Higher scores first; among equals the lower index, which is newer.
+                    let at = best.partition_point(|&(s, k)| s > score || (s == score && k < j));
+                    if at < COUNT {
+                        best.insert(at, (score, j));
+                        best.truncate(COUNT);
+                    }
+                }
+                best.into_iter().map(|(_, j)| j).collect()
+            },
+        )
         .collect()
+}
+
+/// How closely one article matches another: compared by shared tags, then category.
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Score {
+    shared_tags: u32,
+    same_category: bool,
 }
