@@ -44,7 +44,18 @@ impl Authors {
                     .map(|bio| markdown::render(&bio).html)
                     .unwrap_or_default(),
                 avatar: front.avatar.map(|a| resolve_link(base_path, "", &a)),
-                twitter: front.twitter.map(|t| t.trim_start_matches('@').to_string()),
+                twitter: front.twitter.and_then(|t| {
+                    let handle = t.trim().trim_start_matches('@').to_string();
+                    let valid = (1..=15).contains(&handle.len())
+                        && handle.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                    if !valid {
+                        diagnostics.warn(Diagnostic::new(
+                            &source.path,
+                            format!("twitter {t:?} is not an X/Twitter handle (letters, digits and _, at most 15); it is left out"),
+                        ));
+                    }
+                    valid.then_some(handle)
+                }),
                 // Newsroom-written, but a `javascript:` here would still be a link on every page.
                 website: front.website.as_deref().and_then(sanitize::safe_website),
             };

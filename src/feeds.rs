@@ -2,20 +2,23 @@
 //! full content, for feed readers and aggregators. Every link in a feed is absolute, the ones
 //! inside article bodies too. Part of the render stage; `templates/feed.xml` writes the XML.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::site::Site;
+use crate::xml::{self, clean};
 
 /// The `feed` value of the feed template.
 #[derive(Serialize)]
 pub struct FeedView<'a> {
     pub title: String,
-    pub description: &'a str,
+    pub description: Cow<'a, str>,
     /// The list's page, absolute.
     pub link: String,
     /// The feed's own address, absolute (`atom:link rel="self"`).
     pub self_url: String,
-    pub language: &'a str,
+    pub language: Cow<'a, str>,
     /// The newest item's time (RFC 2822), so the feed changes only when its items do.
     pub updated: Option<String>,
     pub items: Vec<ItemView<'a>>,
@@ -24,16 +27,16 @@ pub struct FeedView<'a> {
 /// One article in a feed.
 #[derive(Serialize)]
 pub struct ItemView<'a> {
-    pub title: &'a str,
+    pub title: Cow<'a, str>,
     pub link: String,
     /// RFC 2822, as RSS wants.
     pub pub_date: String,
     /// Author names, one `dc:creator` each.
-    pub creators: Vec<&'a str>,
+    pub creators: Vec<Cow<'a, str>>,
     /// The category, then the tags.
-    pub categories: Vec<&'a str>,
-    pub summary: &'a str,
-    /// The full body, with absolute links.
+    pub categories: Vec<Cow<'a, str>>,
+    pub summary: Cow<'a, str>,
+    /// The full body, with absolute links, after the lead image if there is one.
     pub content_html: String,
 }
 
@@ -47,42 +50,47 @@ impl<'a> FeedView<'a> {
         path: &str,
         articles: &[usize],
     ) -> Self {
-        let title = if title == site.config.title {
-            title.to_string()
-        } else {
-            format!("{title} – {}", site.config.title)
-        };
+        let title = clean(&site.title_with(title)).into_owned();
         let items: Vec<ItemView> = articles
             .iter()
             .map(|&i| {
                 let article = &site.articles[i];
+                let mut content_html = String::new();
+                if let Some(image) = &article.image {
+                    content_html.push_str(&format!(
+                        "<p><img src=\"{}\" alt=\"{}\"></p>\n",
+                        xml::escape(&site.absolute(&image.src)),
+                        xml::escape(&image.alt)
+                    ));
+                }
+                content_html.push_str(&absolutize(site, &article.url, &article.body_html));
                 ItemView {
-                    title: &article.title,
+                    title: clean(&article.title),
                     link: site.absolute(&article.url),
                     pub_date: article.date.0.to_rfc2822(),
                     creators: article
                         .authors
                         .iter()
                         .filter_map(|id| site.authors.get(id))
-                        .map(|a| a.name.as_str())
+                        .map(|a| clean(&a.name))
                         .collect(),
                     categories: article
                         .category
                         .iter()
                         .chain(&article.tags)
-                        .map(|t| t.name.as_str())
+                        .map(|t| clean(&t.name))
                         .collect(),
-                    summary: &article.summary,
-                    content_html: absolutize(site, &article.url, &article.body_html),
+                    summary: clean(&article.summary),
+                    content_html: clean(&content_html).into_owned(),
                 }
             })
             .collect();
         FeedView {
             title,
-            description,
+            description: clean(description),
             link: site.absolute(page_url),
             self_url: site.absolute(&site.link(path)),
-            language: &site.config.language,
+            language: clean(&site.config.language),
             updated: site.newest(articles).map(|d| d.0.to_rfc2822()),
             items,
         }

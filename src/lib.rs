@@ -31,6 +31,7 @@ pub mod slugs;
 pub mod templates;
 pub mod thread;
 pub mod views;
+pub mod xml;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -51,7 +52,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Replaces `base_url` from site.toml.
     pub base_url: Option<String>,
-    /// The build's clock, for scheduled articles; see [`build_clock`].
+    /// The build's clock, for scheduled articles and the news sitemap. [`BuildOptions::new`]
+    /// sets the current time; the command line uses [`build_clock`], which honours
+    /// `SOURCE_DATE_EPOCH`.
     pub now: DateTime<Utc>,
 }
 
@@ -63,7 +66,7 @@ impl BuildOptions {
             output: None,
             drafts: false,
             base_url: None,
-            now: build_clock(),
+            now: Utc::now(),
         }
     }
 
@@ -119,12 +122,20 @@ impl Clock {
 }
 
 /// The current time, or `SOURCE_DATE_EPOCH` when set, so a build can be reproduced exactly.
-pub fn build_clock() -> DateTime<Utc> {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| DateTime::from_timestamp(secs, 0))
-        .unwrap_or_else(Utc::now)
+pub fn build_clock() -> Result<DateTime<Utc>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => Ok(Utc::now()),
+        Ok(text) => text
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|secs| DateTime::from_timestamp(secs, 0))
+            .ok_or_else(|| {
+                Error::Usage(format!(
+                    "SOURCE_DATE_EPOCH={text:?} is not a number of seconds since 1970: fix it or unset it"
+                ))
+            }),
+    }
 }
 
 /// Builds the site into its output folder.

@@ -47,6 +47,13 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let now = match sitrep::build_clock() {
+        Ok(now) => now,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let (result, quiet) = match cli.command {
         Command::Build {
             root,
@@ -59,6 +66,7 @@ fn main() -> ExitCode {
                 output,
                 drafts,
                 base_url,
+                now,
                 ..BuildOptions::new(root)
             };
             (sitrep::build(&options), quiet)
@@ -66,6 +74,7 @@ fn main() -> ExitCode {
         Command::Check { root, drafts } => {
             let options = BuildOptions {
                 drafts,
+                now,
                 ..BuildOptions::new(root)
             };
             (sitrep::check(&options), false)

@@ -36,6 +36,8 @@ pub struct Meta {
     pub feeds: Vec<Link>,
     /// JSON-LD blocks, serialised and safe to put inside `<script>` as they are.
     pub json_ld: Vec<String>,
+    /// Keep the page out of search engines (the not-found page, served at any address).
+    pub noindex: bool,
 }
 
 /// One step of a breadcrumb trail: a name and a link (with the base path).
@@ -44,20 +46,19 @@ pub type Crumb = (String, String);
 impl Meta {
     /// The metadata every page has; `crumbs` lead from the home page to this one.
     pub fn page(site: &Site, title: &str, description: &str, url: &str, crumbs: &[Crumb]) -> Meta {
-        let full_title = if title.is_empty() || title == site.config.title {
-            site.config.title.clone()
-        } else {
-            format!("{title} – {}", site.config.title)
-        };
         let description = if description.is_empty() {
             &site.config.description
         } else {
             description
         };
         Meta {
-            title: full_title,
+            title: site.title_with(title),
             description: description.to_string(),
-            canonical: site.absolute(url),
+            canonical: if url.is_empty() {
+                String::new()
+            } else {
+                site.absolute(url)
+            },
             og_type: "website",
             twitter_card: "summary",
             twitter_site: site
@@ -69,7 +70,8 @@ impl Meta {
                 name: site.config.title.clone(),
                 url: site.link("feed.xml"),
             }],
-            json_ld: vec![script_json(&breadcrumbs(site, crumbs))],
+            // Every page has a trail, the home page's being the home page alone.
+            json_ld: vec![script_json(breadcrumbs(site, crumbs))],
             ..Meta::default()
         }
     }
@@ -81,7 +83,7 @@ impl Meta {
     }
 
     /// Adds a JSON-LD block describing what the page is about.
-    pub fn with_json_ld(mut self, value: &Value) -> Meta {
+    pub fn with_json_ld(mut self, value: Value) -> Meta {
         self.json_ld.insert(0, script_json(value));
         self
     }
@@ -133,25 +135,16 @@ impl Meta {
             .collect();
         meta.section = article.category.as_ref().map(|c| c.name.clone());
         meta.tags = article.tags.iter().map(|t| t.name.clone()).collect();
-        meta.with_json_ld(&json_ld)
+        meta.with_json_ld(json_ld)
     }
 
-    /// An author's archive page.
-    pub fn author(site: &Site, author: &Author, url: &str, title: &str, crumbs: &[Crumb]) -> Meta {
-        let description = author
-            .role
-            .clone()
-            .unwrap_or_else(|| format!("Articles by {}", author.name));
-        let mut meta = Meta::page(site, title, &description, url, crumbs)
-            .with_feed(
-                format!("{} – {}", author.name, site.config.title),
-                format!("{}feed.xml", author.url),
-            )
-            .with_json_ld(&json!({
-                "@context": "https://schema.org",
-                "@type": "ProfilePage",
-                "mainEntity": person(site, author),
-            }));
+    /// An author's archive page, whose own page metadata (with its feed) is `page`.
+    pub fn author(site: &Site, author: &Author, page: Meta) -> Meta {
+        let mut meta = page.with_json_ld(json!({
+            "@context": "https://schema.org",
+            "@type": "ProfilePage",
+            "mainEntity": person(site, author),
+        }));
         meta.og_type = "profile";
         meta.image = author.avatar.as_ref().map(|a| site.absolute(a));
         meta
@@ -205,8 +198,8 @@ fn breadcrumbs(site: &Site, crumbs: &[Crumb]) -> Value {
 
 /// JSON that can sit inside `<script>` untouched: `<`, `>` and `&` are written as `\u` escapes,
 /// so no title can close the script element, and the JSON means exactly the same.
-pub fn script_json(value: &Value) -> String {
-    let text = without_empties(value.clone()).to_string();
+pub fn script_json(value: Value) -> String {
+    let text = without_empties(value).to_string();
     let mut safe = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -240,7 +233,7 @@ mod tests {
     #[test]
     fn script_json_cannot_close_the_script() {
         let value = json!({ "headline": "</script><script>alert(\"x\")</script> & ünïcode" });
-        let text = script_json(&value);
+        let text = script_json(value.clone());
         assert!(
             !text.contains('<') && !text.contains('>') && !text.contains('&'),
             "{text}"

@@ -124,7 +124,7 @@ impl Job<'_> {
             Job::Page(i) => Some((site.pages[*i].url.clone(), None)),
             Job::Authors => Some((
                 site.link("authors/"),
-                site.newest(&(0..site.articles.len()).collect::<Vec<_>>()),
+                site.articles.iter().map(|a| a.modified()).max(),
             )),
             Job::List(list) => Some((
                 site.link(&list_folder(&list.folder, list.page)),
@@ -205,7 +205,8 @@ impl Job<'_> {
             }
             Job::NotFound => {
                 let title = "Page not found".to_string();
-                let meta = Meta::page(site, &title, "", &site.link("404.html"), &[]);
+                let mut meta = Meta::page(site, &title, "", "", &[]);
+                meta.noindex = true;
                 ("404.html", title, meta)
             }
             Job::List(list) => list_context(site, list, &mut context),
@@ -218,7 +219,8 @@ impl Job<'_> {
                         url: site.absolute(&article.url),
                     },
                 );
-                let meta = Meta::page(site, &article.title, &article.summary, &article.url, &[]);
+                // The page only points on; search engines read the article's own.
+                let meta = Meta::default();
                 ("redirect.html", article.title.clone(), meta)
             }
             Job::Feed(list) => {
@@ -261,41 +263,26 @@ fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static st
     );
     let (name, description) = list_title(site, list);
     let url = link(list.page);
+    let feed_url = site.link(&format!("{}feed.xml", list.folder));
     let mut crumbs: Vec<Crumb> = Vec::new();
-    let feed = (
-        format!("{name} – {}", site.config.title),
-        site.link(&format!("{}feed.xml", list.folder)),
-    );
-    let (template, meta) = match &list.subject {
-        Subject::Home => ("index.html", None),
+    let template = match &list.subject {
+        Subject::Home => "index.html",
         Subject::Author(id) => {
-            let author = &site.authors[*id];
-            context.insert("author", &AuthorView::new(site, author));
+            context.insert("author", &AuthorView::new(site, &site.authors[*id]));
             crumbs.push(("Authors".to_string(), site.link("authors/")));
             crumbs.push((name.clone(), site.link(&list.folder)));
-            (
-                "author.html",
-                Some(Meta::author(
-                    site,
-                    author,
-                    &url,
-                    &page_title(&name, list.page),
-                    &crumbs,
-                )),
-            )
+            "author.html"
         }
         Subject::Taxonomy { kind, name: taxon } => {
-            context.insert(
-                "taxonomy",
-                &TaxonomyView {
-                    kind,
-                    name: taxon,
-                    url: &site.link(&list.folder),
-                    feed_url: &feed.1,
-                },
-            );
+            let view = TaxonomyView {
+                kind,
+                name: taxon,
+                url: &site.link(&list.folder),
+                feed_url: &feed_url,
+            };
+            context.insert("taxonomy", &view);
             crumbs.push((name.clone(), site.link(&list.folder)));
-            ("taxonomy.html", None)
+            "taxonomy.html"
         }
     };
     if list.page > 1 {
@@ -306,13 +293,15 @@ fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static st
         (Subject::Home, n) => format!("Page {n}"),
         (_, n) => page_title(&name, n),
     };
-    let meta = meta.unwrap_or_else(|| {
-        let meta = Meta::page(site, &title, &description, &url, &crumbs);
-        match list.subject {
-            Subject::Home => meta,
-            _ => meta.with_feed(feed.0, feed.1),
+    let mut meta = Meta::page(site, &title, &description, &url, &crumbs);
+    match list.subject {
+        Subject::Home => {}
+        Subject::Author(id) => {
+            meta = meta.with_feed(site.title_with(&name), feed_url);
+            meta = Meta::author(site, &site.authors[id], meta);
         }
-    });
+        Subject::Taxonomy { .. } => meta = meta.with_feed(site.title_with(&name), feed_url),
+    }
     (template, title, meta)
 }
 

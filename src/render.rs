@@ -98,46 +98,23 @@ fn generated_files(site: &Site, jobs: &[Job]) -> Vec<(String, String)> {
     files
 }
 
-/// Fails if two outputs would take one path: a static or bundle file, or an alias, may not
-/// replace a page, and two aliases may not share an address.
+/// Fails if two outputs would take one path, or one would need a folder where another is a
+/// file: a static or bundle file, or an alias, may not replace a page, and two aliases may not
+/// share an address.
 fn check_paths(site: &Site, jobs: &[Job], generated: &[(String, String)]) -> Result<()> {
-    // Each path's first owner: `None` for what sitrep makes, else the file that asked for it.
-    let mut owners: HashMap<String, Option<PathBuf>> = HashMap::new();
+    let mut claims = Claims::default();
     let mut diagnostics = Diagnostics::default();
-    let mut claim =
-        |path: String, owner: Option<PathBuf>, what: &str, diagnostics: &mut Diagnostics| match (
-            owners.get(&path),
-            &owner,
-        ) {
-            (None, _) => {
-                owners.insert(path, owner);
-            }
-            (Some(first), Some(file)) => {
-                let taken_by = match first {
-                    None => "the page sitrep makes".to_string(),
-                    Some(other) => other.display().to_string(),
-                };
-                diagnostics.error(Diagnostic::new(
-                    file,
-                    format!("{what} would replace {taken_by} at {path}: rename or remove it"),
-                ));
-            }
-            (Some(_), None) => {
-                unreachable!("sitrep's own outputs are claimed first and never clash")
-            }
-        };
-    let (redirects, made): (Vec<&Job>, Vec<&Job>) =
-        jobs.iter().partition(|j| matches!(j, Job::Redirect { .. }));
-    for job in made {
-        claim(job.path(site), None, "", &mut diagnostics);
+    // What sitrep makes is claimed first, so a clash is always reported against a user's file.
+    for job in jobs.iter().filter(|j| !matches!(j, Job::Redirect { .. })) {
+        claims.claim(job.path(site), None, "", &mut diagnostics);
     }
     for (path, _) in generated {
-        claim(path.clone(), None, "", &mut diagnostics);
+        claims.claim(path.clone(), None, "", &mut diagnostics);
     }
-    for job in redirects {
+    for job in jobs {
         if let Job::Redirect { article, path } = job {
             let source = site.articles[*article].source.clone();
-            claim(
+            claims.claim(
                 path.to_string(),
                 Some(source),
                 "an alias of this article",
@@ -146,7 +123,7 @@ fn check_paths(site: &Site, jobs: &[Job], generated: &[(String, String)]) -> Res
         }
     }
     for (from, to) in &site.files {
-        claim(
+        claims.claim(
             to.clone(),
             Some(relative(&site.root, from)),
             "this file",
@@ -154,6 +131,55 @@ fn check_paths(site: &Site, jobs: &[Job], generated: &[(String, String)]) -> Res
         );
     }
     diagnostics.finish().map(|_| ())
+}
+
+/// Output paths and who asked for each: `None` for what sitrep makes, else the user's file.
+#[derive(Default)]
+struct Claims {
+    files: HashMap<String, Option<PathBuf>>,
+    /// Every folder some claimed file lies in, with that file's owner.
+    folders: HashMap<String, Option<PathBuf>>,
+}
+
+impl Claims {
+    fn claim(
+        &mut self,
+        path: String,
+        owner: Option<PathBuf>,
+        what: &str,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let folders: Vec<String> = path
+            .match_indices('/')
+            .map(|(i, _)| path[..i].to_string())
+            .collect();
+        let same = self.files.get(&path);
+        let nested = self
+            .folders
+            .get(&path)
+            .or_else(|| folders.iter().find_map(|f| self.files.get(f)));
+        if let Some(first) = same.or(nested) {
+            let taken_by = match first {
+                None => "what sitrep makes".to_string(),
+                Some(other) => other.display().to_string(),
+            };
+            let message = if same.is_some() {
+                format!("{what} would replace {taken_by} at {path}: rename or remove it")
+            } else {
+                format!(
+                    "{what} at {path} would need a file and a folder of one name, with {taken_by}: rename or remove it"
+                )
+            };
+            // sitrep's own outputs never clash with each other; if they did, say so plainly.
+            let file = owner.unwrap_or_else(|| PathBuf::from("(sitrep)"));
+            diagnostics.error(Diagnostic::new(file, message));
+            return;
+        }
+        for folder in folders {
+            self.folders.entry(folder).or_insert_with(|| owner.clone());
+        }
+        self.files.insert(path, owner);
+    }
 }
 
 /// The `site` value every template sees; set once as Tera's global context.

@@ -267,8 +267,22 @@ fn check_config(config: &mut Config, diagnostics: &mut Diagnostics) {
         diagnostics.error(Diagnostic::new("site.toml", "per_page = 0: use 1 or more"));
         config.per_page = 1;
     }
+    if config.language.trim().is_empty() {
+        diagnostics.error(Diagnostic::new(
+            "site.toml",
+            "language is empty: use a code such as en or en-GB",
+        ));
+    }
     let base = config.base_url.trim();
-    if !(base.starts_with('/') || base.starts_with("http://") || base.starts_with("https://")) {
+    if base.starts_with('/') {
+        diagnostics.warn(Diagnostic::new(
+            "site.toml",
+            format!(
+                "base_url {base:?} has no host, so feeds, sitemaps and canonical links cannot be absolute: \
+                 set it to the site's address, such as https://example.org/ (or pass --base-url)"
+            ),
+        ));
+    } else if !(base.starts_with("http://") || base.starts_with("https://")) {
         diagnostics.error(Diagnostic::new(
             "site.toml",
             format!("base_url {base:?} must be an address such as https://example.org/ or a path such as /news/"),

@@ -18,6 +18,19 @@ struct Entry<'a> {
     category: Option<&'a str>,
 }
 
+/// Summaries in the index are cut to about this many characters: the index is fetched whole.
+const SUMMARY_CHARS: usize = 200;
+
+/// `text` cut at a word boundary near [`SUMMARY_CHARS`].
+fn short(text: &str) -> &str {
+    match text.char_indices().nth(SUMMARY_CHARS) {
+        None => text,
+        Some((cut, _)) => text[..cut]
+            .rfind(' ')
+            .map_or(&text[..cut], |space| &text[..space]),
+    }
+}
+
 /// Every published article, newest first, as JSON.
 pub fn index(site: &Site) -> String {
     let entries: Vec<Entry> = site
@@ -26,7 +39,7 @@ pub fn index(site: &Site) -> String {
         .map(|article| Entry {
             title: &article.title,
             url: &article.url,
-            summary: &article.summary,
+            summary: short(&article.summary),
             date: article.date.iso(),
             date_human: article.date.human(),
             authors: article

@@ -154,6 +154,16 @@ impl Site {
         }
     }
 
+    /// A page or feed title followed by the site's name ("Navy – The Ridgeline"); the site's
+    /// own name alone for the home page.
+    pub fn title_with(&self, title: &str) -> String {
+        if title.is_empty() || title == self.config.title {
+            self.config.title.clone()
+        } else {
+            format!("{title} – {}", self.config.title)
+        }
+    }
+
     /// The newest publication or update time of these articles.
     pub fn newest(&self, articles: &[usize]) -> Option<Date> {
         articles.iter().map(|&i| self.articles[i].modified()).max()

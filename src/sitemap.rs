@@ -6,6 +6,7 @@ use chrono::Duration;
 
 use crate::front_matter::Date;
 use crate::site::Site;
+use crate::xml;
 
 /// The sitemap protocol's limits for one file.
 const MAX_URLS: usize = 50_000;
@@ -33,7 +34,7 @@ pub fn sitemaps(site: &Site, entries: &[(String, Option<Date>)]) -> Vec<(String,
         let name = format!("sitemap-{}.xml", n + 1);
         index.push_str(&format!(
             "<sitemap><loc>{}</loc></sitemap>\n",
-            xml_escape(&site.absolute(&site.link(&name)))
+            xml::escape(&site.absolute(&site.link(&name)))
         ));
         out.push((name, file));
     }
@@ -48,12 +49,14 @@ fn urlsets(entries: &[(String, Option<Date>)], max_urls: usize, max_bytes: usize
     let mut current = String::from(URLSET_HEAD);
     let mut count = 0;
     for (url, lastmod) in entries {
-        let mut entry = format!("<url><loc>{}</loc>", xml_escape(url));
+        let mut entry = format!("<url><loc>{}</loc>", xml::escape(url));
         if let Some(date) = lastmod {
             entry.push_str(&format!("<lastmod>{}</lastmod>", date.iso()));
         }
         entry.push_str("</url>\n");
-        if count == max_urls || current.len() + entry.len() + URLSET_TAIL.len() > max_bytes {
+        if count == max_urls
+            || (count > 0 && current.len() + entry.len() + URLSET_TAIL.len() > max_bytes)
+        {
             current.push_str(URLSET_TAIL);
             files.push(std::mem::replace(&mut current, String::from(URLSET_HEAD)));
             count = 0;
@@ -80,11 +83,11 @@ pub fn news_sitemap(site: &Site) -> String {
     for article in recent {
         xml.push_str(&format!(
             "<url><loc>{}</loc><news:news><news:publication><news:name>{}</news:name><news:language>{}</news:language></news:publication><news:publication_date>{}</news:publication_date><news:title>{}</news:title></news:news></url>\n",
-            xml_escape(&site.absolute(&article.url)),
-            xml_escape(&site.config.title),
+            xml::escape(&site.absolute(&article.url)),
+            xml::escape(&site.config.title),
             news_language(&site.config.language),
             article.date.iso(),
-            xml_escape(&article.title),
+            xml::escape(&article.title),
         ));
     }
     xml.push_str("</urlset>\n");
@@ -106,23 +109,10 @@ fn news_language(language: &str) -> String {
     if lower == "zh-cn" || lower == "zh-tw" {
         return lower;
     }
-    lower.split(['-', '_']).next().unwrap_or("en").to_string()
-}
-
-/// Text for XML element content.
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
+    match lower.split(['-', '_']).next() {
+        Some(code) if !code.is_empty() => code.to_string(),
+        _ => "en".to_string(),
     }
-    out
 }
 
 #[cfg(test)]
@@ -134,6 +124,7 @@ mod tests {
         assert_eq!(news_language("en-GB"), "en");
         assert_eq!(news_language("de"), "de");
         assert_eq!(news_language("zh-TW"), "zh-tw");
+        assert_eq!(news_language(""), "en");
     }
 
     fn entries(n: usize) -> Vec<(String, Option<Date>)> {
@@ -168,10 +159,5 @@ mod tests {
         let counts: Vec<usize> = files.iter().map(|f| f.matches("<url>").count()).collect();
         assert_eq!(counts, [2, 2, 1]);
         assert!(files.iter().all(|f| f.len() <= one + entry + 10));
-    }
-
-    #[test]
-    fn escapes_xml() {
-        assert_eq!(xml_escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&apos;");
     }
 }

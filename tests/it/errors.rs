@@ -248,8 +248,8 @@ fn published_files_may_not_replace_pages_or_take_slugs() {
     assert_eq!(
         s.errors(),
         [
-            "static/index.html: this file would replace the page sitrep makes at index.html: rename or remove it",
-            "static/tag/navy/index.html: this file would replace the page sitrep makes at tag/navy/index.html: rename or remove it",
+            "static/index.html: this file would replace what sitrep makes at index.html: rename or remove it",
+            "static/tag/navy/index.html: this file would replace what sitrep makes at tag/navy/index.html: rename or remove it",
         ]
     );
 }

@@ -167,7 +167,28 @@ fn pages_announce_their_feeds() {
     );
     assert_eq!(feeds("/tag/navy/"), ["/feed.xml", "/tag/navy/feed.xml"]);
     assert_eq!(
-        feeds("/category/news/page/1/".replace("page/1/", "").as_str()),
+        feeds("/category/news/"),
         ["/feed.xml", "/category/news/feed.xml"]
     );
+}
+
+#[test]
+fn the_lead_image_leads_the_content() {
+    let built = site("basic").build();
+    let channel = feed(&built, "feed.xml");
+    let frigate = channel
+        .items()
+        .iter()
+        .find(|i| i.link() == Some("https://test.example/frigate/"))
+        .unwrap();
+    let content = scraper::Html::parse_fragment(frigate.content().unwrap());
+    let img = content
+        .select(&crate::support::sel("img"))
+        .next()
+        .expect("a lead image");
+    assert_eq!(
+        img.value().attr("src"),
+        Some("https://test.example/images/ann.svg")
+    );
+    assert_eq!(img.value().attr("alt"), Some("A frigate at sea"));
 }

@@ -292,7 +292,7 @@ fn aliases_may_not_leave_the_site_or_replace_pages() {
     assert_eq!(
         s.errors(),
         [
-            "content/articles/budget.md: an alias of this article would replace the page sitrep makes at frigate/index.html: rename or remove it",
+            "content/articles/budget.md: an alias of this article would replace what sitrep makes at frigate/index.html: rename or remove it",
             "content/articles/closed.md: an alias of this article would replace content/articles/budget.md at shared/index.html: rename or remove it",
         ]
     );
@@ -368,5 +368,114 @@ fn the_search_page_reads_a_generated_index() {
             "tags": ["Procurement", "Budget"],
             "category": "Analysis"
         })
+    );
+}
+
+#[test]
+fn characters_xml_forbids_never_reach_feeds_or_sitemaps() {
+    let s = site("basic");
+    // TOML's own escapes, as an editor or an importer might write them.
+    s.file(
+        "content/articles/frigate.md",
+        "+++\ntitle = \"Frigate \\u0001\\u000b slips \\uFFFEagain <b>&</b>\"\ndate = 2026-11-20T09:00:00Z\nauthor = \"ann-author\"\ntags = [\"Navy\\u000b\"]\ncategory = \"News\"\n+++\nBody \u{1} text.\n",
+    );
+    let now = chrono::DateTime::parse_from_rfc3339("2026-11-21T00:00:00Z")
+        .unwrap()
+        .to_utc();
+    let built = s.build_with(sitrep::BuildOptions { now, ..s.options() });
+    for file in [
+        "feed.xml",
+        "tag/navy/feed.xml",
+        "author/ann-author/feed.xml",
+        "category/news/feed.xml",
+        "news-sitemap.xml",
+        "sitemap.xml",
+    ] {
+        let text = std::fs::read_to_string(built.out.join(file)).unwrap();
+        let doc = roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        if file.ends_with("feed.xml") {
+            let item_title = doc
+                .descendants()
+                .find(|n| n.has_tag_name("item"))
+                .unwrap()
+                .children()
+                .find(|n| n.has_tag_name("title"))
+                .unwrap();
+            assert_eq!(
+                item_title.text(),
+                Some("Frigate  slips again <b>&</b>"),
+                "{file}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_not_found_page_is_kept_out_of_search_engines() {
+    let built = site("basic").build();
+    let page = built.page("/404.html");
+    assert_eq!(meta(&page, "name", "robots"), ["noindex"]);
+    assert!(
+        page.all("link[rel=canonical]").is_empty(),
+        "served at any address, it has no canonical one"
+    );
+}
+
+#[test]
+fn aliases_may_not_need_a_folder_where_a_file_is() {
+    let s = site("basic");
+    s.file(
+        "content/articles/budget.md",
+        "+++\ntitle = \"B\"\ndate = 2026-11-10\nauthor = \"ann-author\"\naliases = [\"/feed.xml/\", \"/frigate/index.html/x.html\"]\n+++\nx\n",
+    );
+    assert_eq!(
+        s.errors(),
+        [
+            "content/articles/budget.md: an alias of this article at feed.xml/index.html would need a file and a folder of one name, with what sitrep makes: rename or remove it",
+            "content/articles/budget.md: an alias of this article at frigate/index.html/x.html would need a file and a folder of one name, with what sitrep makes: rename or remove it",
+        ]
+    );
+}
+
+#[test]
+fn a_base_url_without_a_host_is_warned_about() {
+    let s = site("basic");
+    let built = s.build_with(sitrep::BuildOptions {
+        base_url: Some("/".into()),
+        ..s.options()
+    });
+    let warnings: Vec<String> = built
+        .report
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("site.toml: base_url \"/\" has no host")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn bad_twitter_handles_are_left_out() {
+    let s = site("basic");
+    s.file(
+        "content/authors/bob-byline.toml",
+        "name = \"Bob\"\ntwitter = \"bob\\\"><script>\"\n",
+    );
+    let built = s.build();
+    assert!(
+        meta(&built.page("/budget/"), "name", "twitter:creator")
+            .iter()
+            .all(|c| c == "@ann_writes")
+    );
+    assert!(
+        built
+            .report
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("is not an X/Twitter handle"))
     );
 }

@@ -228,15 +228,14 @@ fn past_fifty_thousand_urls_the_sitemap_becomes_an_index() {
     }
     // Rendered in memory: fifty thousand small files are the disk's work, not the sitemap's.
     let files = build_in_memory(&s);
-    let read = |_: &(), path: &str| {
+    let read = |path: &str| {
         files
             .iter()
             .find(|(p, _)| p == path)
             .map(|(_, t)| t.clone())
             .unwrap_or_else(|| panic!("no {path}"))
     };
-    let built = ();
-    let index = read(&built, "sitemap.xml");
+    let index = read("sitemap.xml");
     let doc = roxmltree::Document::parse(&index).unwrap();
     assert_eq!(doc.root_element().tag_name().name(), "sitemapindex");
     let files: Vec<&str> = doc
@@ -251,8 +250,8 @@ fn past_fifty_thousand_urls_the_sitemap_becomes_an_index() {
             "https://big.example/sitemap-2.xml"
         ]
     );
-    let first = urlset(&read(&built, "sitemap-1.xml"));
-    let second = urlset(&read(&built, "sitemap-2.xml"));
+    let first = urlset(&read("sitemap-1.xml"));
+    let second = urlset(&read("sitemap-2.xml"));
     assert_eq!(first.len(), 50_000);
     assert_eq!(first.len() + second.len(), 50_006);
     let all: BTreeSet<&String> = first.iter().chain(&second).map(|(loc, _)| loc).collect();
@@ -293,4 +292,18 @@ fn build_in_memory(site: &TestSite) -> Vec<(String, String)> {
     let keep = Keep(Mutex::new(Vec::new()));
     sitrep::render::render(&resolved, &tera, &keep).unwrap();
     keep.0.into_inner().unwrap()
+}
+
+#[test]
+fn a_malformed_source_date_epoch_is_an_error() {
+    let s = site("basic");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args(["build", "--root"])
+        .arg(s.root())
+        .env("SOURCE_DATE_EPOCH", "yesterday")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SOURCE_DATE_EPOCH=\"yesterday\""));
+    assert!(!s.output().exists());
 }
