@@ -121,6 +121,7 @@ impl Job<'_> {
                 site.articles[*i].url.clone(),
                 Some(site.articles[*i].modified()),
             )),
+            // Pages carry no date, and a file's mtime would make builds differ: no lastmod.
             Job::Page(i) => Some((site.pages[*i].url.clone(), None)),
             Job::Authors => Some((
                 site.link("authors/"),
