@@ -118,6 +118,18 @@ impl TestSite {
     }
 }
 
+/// Asserts there is one error per prefix, each starting with its prefix (for messages whose
+/// tail comes from a parser and may be worded differently by its next version).
+pub fn assert_prefixes(errors: &[String], prefixes: &[&str]) {
+    assert_eq!(errors.len(), prefixes.len(), "{errors:#?}");
+    for (error, prefix) in errors.iter().zip(prefixes) {
+        assert!(
+            error.starts_with(prefix),
+            "{error:?} should start with {prefix:?}"
+        );
+    }
+}
+
 /// A finished build.
 pub struct Built {
     pub out: PathBuf,
