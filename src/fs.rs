@@ -34,6 +34,27 @@ pub fn copy(from: &Path, to: &Path) -> Result<()> {
     std::fs::copy(from, to).map(|_| ()).map_err(at(from))
 }
 
+pub fn hard_link(original: &Path, link: &Path) -> Result<()> {
+    std::fs::hard_link(original, link).map_err(at(link))
+}
+
+/// Whether the file at `path` holds exactly `bytes` (false when it cannot be read).
+pub fn holds(path: &Path, bytes: &[u8]) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+}
+
+/// Whether two files hold the same bytes (false when either cannot be read).
+pub fn same_contents(a: &Path, b: &Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else {
+        return false;
+    };
+    ma.is_file()
+        && mb.is_file()
+        && ma.len() == mb.len()
+        && std::fs::read(a).is_ok_and(|bytes| holds(b, &bytes))
+}
+
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
     std::fs::rename(from, to).map_err(at(from))
 }

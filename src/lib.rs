@@ -88,7 +88,12 @@ pub struct BuildReport {
     pub authors: usize,
     pub comments: usize,
     pub pages: usize,
+    /// Files in the output.
     pub files: usize,
+    /// Files whose bytes changed (or are new) since the last build, and were written.
+    pub written: usize,
+    /// Files kept from the last build as they were.
+    pub unchanged: usize,
     /// Problems that did not stop the build, sorted by file.
     pub warnings: Vec<Diagnostic>,
     /// Time spent in each stage, in order.
@@ -155,9 +160,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     match render::render(&site, &tera, &staging) {
         Ok(counts) => {
             clock.lap("render and write");
+            let writes = staging.counts();
             staging.commit()?;
             clock.lap("swap");
-            Ok(report(&site, counts, Some(output), clock))
+            let mut report = report(&site, counts, Some(output), clock);
+            report.written = writes.written;
+            report.unchanged = writes.unchanged;
+            Ok(report)
         }
         Err(e) => {
             // The build's own error matters more than a failure to tidy up after it.
@@ -206,6 +215,8 @@ fn report(
         comments: site.comment_count,
         pages: counts.pages,
         files: counts.files,
+        written: 0,
+        unchanged: 0,
         warnings: site.warnings.clone(),
         elapsed: clock.started.elapsed(),
         stages: clock.stages,

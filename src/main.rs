@@ -118,18 +118,24 @@ fn print_summary(report: &BuildReport) {
         Some(dir) => format!("built into {}", dir.display()),
         None => "checked, nothing written".to_string(),
     };
+    let files = match &report.output {
+        Some(_) => format!(
+            "{} files ({} written, {} unchanged)",
+            report.files, report.written, report.unchanged
+        ),
+        None => format!("{} files", report.files),
+    };
     let stages: Vec<String> = report
         .stages
         .iter()
         .map(|(name, time)| format!("{name} {} ms", time.as_millis()))
         .collect();
     println!(
-        "{what}: {} pages, {} articles, {} authors, {} comments, {} files in {} ms ({})",
+        "{what}: {} pages, {} articles, {} authors, {} comments, {files} in {} ms ({})",
         report.pages,
         report.articles,
         report.authors,
         report.comments,
-        report.files,
         report.elapsed.as_millis(),
         stages.join(", ")
     );

@@ -195,3 +195,64 @@ fn a_symlinked_content_folder_is_guarded_where_it_really_is() {
     assert!(result.unwrap_err().to_string().contains("inside content/"));
     assert!(!real.join("out").exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_writes_only_what_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let s = site("basic");
+    let first = s.build();
+    let inode = |path: &str| std::fs::metadata(s.output().join(path)).unwrap().ino();
+    let (about, frigate, css) = (
+        inode("about/index.html"),
+        inode("frigate/index.html"),
+        inode("css/sitrep.css"),
+    );
+    assert_eq!(first.report.unchanged, 0);
+
+    s.file(
+        "content/articles/frigate.md",
+        &std::fs::read_to_string(s.root().join("content/articles/frigate.md"))
+            .unwrap()
+            .replace("The lead ship is late.", "The lead ship is later."),
+    );
+    let second = s.build();
+    // The swap is still whole: a new folder took the old one's place.
+    assert_eq!(
+        inode("about/index.html"),
+        about,
+        "an unchanged page is the same file"
+    );
+    assert_eq!(
+        inode("css/sitrep.css"),
+        css,
+        "an unchanged copied file is the same file"
+    );
+    assert_ne!(
+        inode("frigate/index.html"),
+        frigate,
+        "a changed page is written anew"
+    );
+    assert!(
+        std::fs::read_to_string(s.output().join("frigate/index.html"))
+            .unwrap()
+            .contains("later")
+    );
+    // The frigate page, the feeds holding it and the search index changed; nothing else did.
+    assert!(
+        second.report.written > 0 && second.report.written < 10,
+        "{} written",
+        second.report.written
+    );
+    assert_eq!(
+        second.report.written + second.report.unchanged,
+        second.report.files
+    );
+    // And the result is the same as building from nothing.
+    let fresh = s.dir.path().join("fresh");
+    let third = s.build_with(sitrep::BuildOptions {
+        output: Some(fresh.clone()),
+        ..s.options()
+    });
+    assert_eq!(snapshot(&s.output()), snapshot(&third.out));
+}
