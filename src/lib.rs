@@ -41,6 +41,16 @@ use chrono::{DateTime, Utc};
 pub use error::{Diagnostic, Error, Result};
 use resolve::ResolveOptions;
 
+/// Told (outputs rendered, outputs in all) as a build goes, for a progress display.
+#[derive(Clone)]
+pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+
+impl std::fmt::Debug for Progress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Progress")
+    }
+}
+
 /// What to build and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -56,6 +66,8 @@ pub struct BuildOptions {
     /// sets the current time; the command line uses [`build_clock`], which honours
     /// `SOURCE_DATE_EPOCH`.
     pub now: DateTime<Utc>,
+    /// Called now and then while pages render.
+    pub progress: Option<Progress>,
 }
 
 impl BuildOptions {
@@ -67,6 +79,7 @@ impl BuildOptions {
             drafts: false,
             base_url: None,
             now: Utc::now(),
+            progress: None,
         }
     }
 
@@ -157,7 +170,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     clock.lap("resolve");
 
     let staging = output::Staging::create(&output)?;
-    match render::render(&site, &tera, &staging) {
+    let progress = |done, total| {
+        if let Some(Progress(f)) = &options.progress {
+            f(done, total)
+        }
+    };
+    match render::render_with_progress(&site, &tera, &staging, &progress) {
         Ok(counts) => {
             clock.lap("render and write");
             let writes = staging.counts();

@@ -1,5 +1,6 @@
 //! The `sitrep` command: parses the command line, runs the library, prints its report.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -62,11 +63,21 @@ fn main() -> ExitCode {
             base_url,
             quiet,
         } => {
+            // Long builds show how far they are, on a terminal only.
+            let progress = (!quiet && std::io::stderr().is_terminal()).then(|| {
+                sitrep::Progress(std::sync::Arc::new(|done: usize, total: usize| {
+                    eprint!("\rrendering {done}/{total}");
+                    if done == total {
+                        eprint!("\r\x1b[2K");
+                    }
+                }))
+            });
             let options = BuildOptions {
                 output,
                 drafts,
                 base_url,
                 now,
+                progress,
                 ..BuildOptions::new(root)
             };
             (sitrep::build(&options), quiet)

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use tera::Tera;
@@ -33,12 +34,23 @@ pub struct RenderCounts {
 
 /// Renders every output of `site` into `sink`.
 pub fn render(site: &Site, tera: &Tera, sink: &dyn Sink) -> Result<RenderCounts> {
+    render_with_progress(site, tera, sink, &|_, _| {})
+}
+
+/// Tells `progress` (done, total) now and then as outputs are rendered.
+pub fn render_with_progress(
+    site: &Site,
+    tera: &Tera,
+    sink: &dyn Sink,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<RenderCounts> {
     let all: Vec<usize> = (0..site.articles.len()).collect();
     let jobs = pages::jobs(site, &all);
     let generated = generated_files(site, &jobs);
     check_paths(site, &jobs, &generated)?;
 
     let is_site_template = |name: &str| site.templates.iter().any(|(n, _)| n == name);
+    let done = AtomicUsize::new(0);
     let outcomes: Vec<std::result::Result<(), Vec<Diagnostic>>> = jobs
         .par_iter()
         .map(|job| {
@@ -47,6 +59,10 @@ pub fn render(site: &Site, tera: &Tera, sink: &dyn Sink) -> Result<RenderCounts>
                 .render(template, &context)
                 .map_err(|e| templates::template_errors(&e, &is_site_template))?;
             let path = job.path(site);
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if n % 500 == 0 || n == jobs.len() {
+                progress(n, jobs.len());
+            }
             sink.write(&path, text.as_bytes())
                 .map_err(|e| vec![Diagnostic::new(path, e.to_string())])
         })
