@@ -68,12 +68,7 @@ impl<'a> FeedView<'a> {
                     title: clean(&article.title),
                     link: site.absolute(&article.url),
                     pub_date: article.date.0.to_rfc2822(),
-                    creators: article
-                        .authors
-                        .iter()
-                        .filter_map(|id| site.authors.get(id))
-                        .map(|a| clean(&a.name))
-                        .collect(),
+                    creators: site.authors_of(article).map(|a| clean(&a.name)).collect(),
                     categories: article
                         .category
                         .iter()

@@ -90,11 +90,7 @@ impl Meta {
 
     /// An article page.
     pub fn article(site: &Site, article: &Article, crumbs: &[Crumb]) -> Meta {
-        let authors: Vec<&Author> = article
-            .authors
-            .iter()
-            .filter_map(|id| site.authors.get(id))
-            .collect();
+        let authors: Vec<&Author> = site.authors_of(article).collect();
         let image = article.image.as_ref().map(|i| site.absolute(&i.src));
         let mut meta = Meta::page(site, &article.title, &article.summary, &article.url, crumbs);
         let json_ld = json!({

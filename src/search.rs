@@ -42,12 +42,7 @@ pub fn index(site: &Site) -> String {
             summary: short(&article.summary),
             date: article.date.iso(),
             date_human: article.date.human(),
-            authors: article
-                .authors
-                .iter()
-                .filter_map(|id| site.authors.get(id))
-                .map(|a| a.name.as_str())
-                .collect(),
+            authors: site.authors_of(article).map(|a| a.name.as_str()).collect(),
             tags: article.tags.iter().map(|t| t.name.as_str()).collect(),
             category: article.category.as_ref().map(|c| c.name.as_str()),
         })

@@ -164,6 +164,11 @@ impl Site {
         }
     }
 
+    /// An article's authors, in byline order.
+    pub fn authors_of<'a>(&'a self, article: &'a Article) -> impl Iterator<Item = &'a Author> + 'a {
+        article.authors.iter().filter_map(|id| self.authors.get(id))
+    }
+
     /// The newest publication or update time of these articles.
     pub fn newest(&self, articles: &[usize]) -> Option<Date> {
         articles.iter().map(|&i| self.articles[i].modified()).max()

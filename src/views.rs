@@ -103,10 +103,8 @@ impl<'a> Card<'a> {
             url: &article.url,
             date: (&article.date).into(),
             summary: &article.summary,
-            authors: article
-                .authors
-                .iter()
-                .filter_map(|id| site.authors.get(id))
+            authors: site
+                .authors_of(article)
                 .map(|a| Link {
                     name: a.name.clone(),
                     url: a.url.clone(),
@@ -163,10 +161,8 @@ impl<'a> ArticleView<'a> {
                 .map(Into::into),
             summary: &article.summary,
             body_html: &article.body_html,
-            authors: article
-                .authors
-                .iter()
-                .filter_map(|id| site.authors.get(id))
+            authors: site
+                .authors_of(article)
                 .map(|a| AuthorView::new(site, a))
                 .collect(),
             tags: article

@@ -123,12 +123,7 @@ fn unknown_fields_are_warnings() {
     let s = site("basic");
     s.file("content/articles/typo.md", "+++\ntitle = \"Typo\"\ntittle = \"Typo\"\ndate = 2026-11-01\nauthor = \"ann-author\"\n+++\nx\n");
     let built = s.build();
-    let warnings: Vec<String> = built
-        .report
-        .warnings
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let warnings: Vec<String> = built.warnings();
     assert_eq!(
         warnings,
         ["content/articles/typo.md:3:1: unknown field `tittle` is ignored (check its spelling)"]
@@ -251,12 +246,7 @@ fn stray_files_are_warned_about_and_never_published() {
     );
     s.file("templates/.page.html.swp", "{% broken");
     let built = s.build();
-    let warnings: Vec<String> = built
-        .report
-        .warnings
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let warnings: Vec<String> = built.warnings();
     assert_eq!(
         warnings,
         [

@@ -444,12 +444,7 @@ fn a_base_url_without_a_host_is_warned_about() {
         base_url: Some("/".into()),
         ..s.options()
     });
-    let warnings: Vec<String> = built
-        .report
-        .warnings
-        .iter()
-        .map(ToString::to_string)
-        .collect();
+    let warnings: Vec<String> = built.warnings();
     assert!(
         warnings
             .iter()
@@ -473,9 +468,8 @@ fn bad_twitter_handles_are_left_out() {
     );
     assert!(
         built
-            .report
-            .warnings
+            .warnings()
             .iter()
-            .any(|w| w.to_string().contains("is not an X/Twitter handle"))
+            .any(|w| w.contains("is not an X/Twitter handle"))
     );
 }

@@ -364,5 +364,5 @@ fn avatar_hashes_must_be_hex() {
     );
     assert!(page.comment("h2").own("img.avatar").is_none());
     assert_page_is_inert(&page);
-    assert!(built.report.warnings.iter().any(|w| w.to_string() == "content/comments/budget/h2.md: email_hash is not a hex SHA-256 or MD5 digest; no avatar is shown"));
+    assert!(built.warnings().iter().any(|w| w == "content/comments/budget/h2.md: email_hash is not a hex SHA-256 or MD5 digest; no avatar is shown"));
 }

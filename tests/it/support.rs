@@ -155,6 +155,15 @@ impl Built {
         }
     }
 
+    /// The build's warnings as the user sees them.
+    pub fn warnings(&self) -> Vec<String> {
+        self.report
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
     pub fn exists(&self, path: &str) -> bool {
         self.out.join(path.trim_start_matches('/')).exists()
     }
