@@ -1,5 +1,7 @@
 //! Reader comments are hostile: real attack strings in bodies, names and websites.
 
+use sitrep::sanitize::{clean_html, is_safe_markup, render_comment};
+
 use crate::support::{Page, TestSite, sel, site, squash};
 
 /// Bodies that try to get markup, script or a dangerous link onto the page.
@@ -221,6 +223,52 @@ fn assert_page_is_inert(page: &Page) {
         serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
     }
     assert_eq!(page.all("form").len(), 1, "only the theme's comment form");
+}
+
+/// Markdown that exercises every construct the comment parser knows, for the fixed-point test.
+const MARKDOWN_CONSTRUCTS: &[&str] = &[
+    "# h1\n## h2 *em*\nSetext\n===",
+    "> quote\n> > nested **strong** `code`\n\n>     indented code",
+    "- a\n  - b\n    1. c\n    2. d\n\n- loose\n\n  para",
+    "7. seven\n8) eight",
+    "```\n<script>\n```\n\n    indented <b>\n\n~~~rust title=\"x\"\ncode\n~~~",
+    "line  \nbreak\\\nagain\r\nCRLF\rCR",
+    "***\n___\n- - -",
+    "[ref][r] [collapsed][] [r]\n\n[r]: https://example.org/r \"title\"",
+    "<https://example.org/auto> <desk@example.org> www.example.org",
+    "[empty]() [rel](/relative) [frag](#x) [q](?a=1) [ftp](ftp://x.example/)",
+    "[a [nested](https://b.example/) link](https://a.example/)",
+    "![img ![inner](https://i.example/)](https://o.example/)",
+    "&amp; &lt;b&gt; &#60;i&#62; &nbsp; &copy; &#0; &bogus;",
+    "\u{0}\u{1}\u{b}\u{c}\u{7f}\u{a0}\u{200b}\u{feff}\u{fffe}\u{10ffff}",
+    "<div>\n*html block*\n</div>\n\n<!-- comment -->\n\n<?php x ?>\n\n<![CDATA[x]]>",
+    "*a **b** a* _c __d__ c_ ~~e~~ ~f~ `` ` `` \\*not\\*",
+    "| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]\n\n[^1]: note\n\n- [ ] task\n\n$x$",
+    "Київ — «цитата» & 日本語 <عربى> 🚢",
+    "<pre>\n\nx</pre> <textarea><p></textarea> <noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    "[x](https://example.org/a\"onmouseover=\"alert(1)) [y](https://example.org/<b>)",
+    "[x](mailto:a@b.example?subject=<script>&body=\"x\")",
+];
+
+/// Wall 1 writes only what the allowlist keeps unchanged, so wall 2's check never has to fall
+/// back to ammonia: for each input, ammonia over sitrep's output returns it byte for byte.
+#[test]
+fn construction_is_a_fixed_point_of_the_allowlist() {
+    let singles = BODY_ATTACKS.iter().chain(MARKDOWN_CONSTRUCTS).copied();
+    // Pairs too: one input's unclosed construct must not change how the next one is read.
+    let pairs = MARKDOWN_CONSTRUCTS.iter().flat_map(|a| {
+        BODY_ATTACKS
+            .iter()
+            .chain(MARKDOWN_CONSTRUCTS)
+            .map(move |b| format!("{a}{b}\n\n{b} {a}"))
+    });
+    let inputs: Vec<String> = singles.map(String::from).chain(pairs).collect();
+    assert!(inputs.len() > 1000);
+    for input in &inputs {
+        let html = render_comment(input);
+        assert!(is_safe_markup(&html), "{input:?} gave {html:?}");
+        assert_eq!(clean_html(&html), html, "{input:?} is not a fixed point");
+    }
 }
 
 #[test]
