@@ -61,9 +61,24 @@ pub fn rename(from: &Path, to: &Path) -> Result<()> {
 
 /// Removes a folder and everything in it; a folder that is not there is not an error.
 pub fn remove_dir_all(path: &Path) -> Result<()> {
-    match std::fs::remove_dir_all(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        other => other.map_err(at(path)),
+    gone_is_fine(std::fs::remove_dir_all(path)).map_err(at(path))
+}
+
+pub fn remove_file(path: &Path) -> Result<()> {
+    std::fs::remove_file(path).map_err(at(path))
+}
+
+/// Removes a file; one that is already gone is not an error.
+pub fn remove_file_if_there(path: &Path) -> Result<()> {
+    gone_is_fine(std::fs::remove_file(path)).map_err(at(path))
+}
+
+/// A path that is not there, or whose parent is now a file, has nothing left to remove.
+fn gone_is_fine(result: std::io::Result<()>) -> std::io::Result<()> {
+    use std::io::ErrorKind::{NotADirectory, NotFound};
+    match result {
+        Err(e) if matches!(e.kind(), NotFound | NotADirectory) => Ok(()),
+        other => other,
     }
 }
 

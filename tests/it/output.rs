@@ -256,3 +256,110 @@ fn a_rebuild_writes_only_what_changed() {
     });
     assert_eq!(snapshot(&s.output()), snapshot(&third.out));
 }
+
+/// The files of the output and of the hidden folders beside it.
+#[cfg(unix)]
+fn siblings(s: &crate::support::TestSite) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(s.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("sitrep-"))
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_recycles_the_build_before_last() {
+    use std::os::unix::fs::MetadataExt;
+    let s = site("basic");
+    let inode = |path: &str| std::fs::metadata(s.output().join(path)).unwrap().ino();
+    s.file("static/notes", "a file that becomes a folder\n")
+        .file("static/docs/old.txt", "a folder that becomes a file\n");
+    s.build();
+    let about = inode("about/index.html");
+    // Second build: the first one is set aside as `.public.sitrep-old`.
+    s.remove("content/articles/closed.md")
+        .remove("content/comments/closed");
+    let second = s.build();
+    assert!(!second.exists("/closed/index.html"));
+    assert_eq!(siblings(&s), [".public.sitrep-old"]);
+    // Third build: the first build's tree is recycled as the staging folder. It still holds the
+    // closed article, `notes` as a file and `docs` as a folder; all of that must go.
+    s.remove("static/notes")
+        .remove("static/docs")
+        .file("static/notes/new.txt", "now inside a folder\n")
+        .file("static/docs", "now a file\n");
+    let third = s.build();
+    assert!(!third.exists("/closed/index.html"));
+    assert_eq!(
+        std::fs::read_to_string(s.output().join("notes/new.txt")).unwrap(),
+        "now inside a folder\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.output().join("docs")).unwrap(),
+        "now a file\n"
+    );
+    assert_eq!(
+        inode("about/index.html"),
+        about,
+        "unchanged through three builds"
+    );
+    assert_eq!(
+        third.report.written + third.report.unchanged,
+        third.report.files
+    );
+    assert!(third.report.written < 5, "{} written", third.report.written);
+    assert_eq!(siblings(&s), [".public.sitrep-old"]);
+    let fresh = s.dir.path().join("fresh");
+    let from_nothing = s.build_with(sitrep::BuildOptions {
+        output: Some(fresh),
+        ..s.options()
+    });
+    assert_eq!(snapshot(&s.output()), snapshot(&from_nothing.out));
+}
+
+/// What a killed build, or a stranger, leaves in the folder that is recycled: truncated and
+/// foreign files, a symlink out of the folder, a folder where a page goes. None of it survives,
+/// and nothing is written through the symlink.
+#[cfg(unix)]
+#[test]
+fn a_damaged_staging_folder_is_repaired_not_trusted() {
+    let s = site("basic");
+    let clean = s.build();
+    let expected = snapshot(&clean.out);
+    let outside = s.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    for leftover in [".public.sitrep-staging", ".public.sitrep-old"] {
+        let dir = s.root().join(leftover);
+        std::fs::create_dir_all(dir.join("about")).unwrap();
+        std::fs::write(dir.join("about/index.html"), "<p>trunc").unwrap();
+        std::fs::write(dir.join("stray.html"), "not ours").unwrap();
+        std::fs::create_dir_all(dir.join("robots.txt/deep")).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("frigate")).unwrap();
+        std::os::unix::fs::symlink(&outside, dir.join("css")).unwrap();
+    }
+    let rebuilt = s.build();
+    assert_eq!(snapshot(&rebuilt.out), expected);
+    assert!(
+        std::fs::read_dir(&outside).unwrap().next().is_none(),
+        "written through a symlink"
+    );
+    assert_eq!(siblings(&s), [".public.sitrep-old"]);
+}
+
+#[test]
+fn a_failed_render_sets_the_staging_folder_aside() {
+    let s = site("basic");
+    let before = snapshot(&s.build().out);
+    s.build();
+    // A template error that only rendering finds: the build stops after writing some pages.
+    s.file("templates/page.html", "{{ missing_variable.field }}");
+    s.errors();
+    assert_eq!(snapshot(&s.output()), before);
+    #[cfg(unix)]
+    assert_eq!(siblings(&s), [".public.sitrep-old"]);
+    s.remove("templates/page.html");
+    assert_eq!(snapshot(&s.build().out), before);
+}
