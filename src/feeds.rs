@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::site::Site;
+use crate::site::{Article, Site};
 use crate::xml::{self, clean};
 
 /// The `feed` value of the feed template.
@@ -37,7 +37,7 @@ pub struct ItemView<'a> {
     pub categories: Vec<Cow<'a, str>>,
     pub summary: Cow<'a, str>,
     /// The full body, with absolute links, after the lead image if there is one.
-    pub content_html: String,
+    pub content_html: &'a str,
 }
 
 impl<'a> FeedView<'a> {
@@ -55,15 +55,6 @@ impl<'a> FeedView<'a> {
             .iter()
             .map(|&i| {
                 let article = &site.articles[i];
-                let mut content_html = String::new();
-                if let Some(image) = &article.image {
-                    content_html.push_str(&format!(
-                        "<p><img src=\"{}\" alt=\"{}\"></p>\n",
-                        xml::escape(&site.absolute(&image.src)),
-                        xml::escape(&image.alt)
-                    ));
-                }
-                content_html.push_str(&absolutize(site, &article.url, &article.body_html));
                 ItemView {
                     title: clean(&article.title),
                     link: site.absolute(&article.url),
@@ -76,7 +67,7 @@ impl<'a> FeedView<'a> {
                         .map(|t| clean(&t.name))
                         .collect(),
                     summary: clean(&article.summary),
-                    content_html: clean(&content_html).into_owned(),
+                    content_html: article.feed_html.get_or_init(|| feed_html(site, article)),
                 }
             })
             .collect();
@@ -90,6 +81,21 @@ impl<'a> FeedView<'a> {
             items,
         }
     }
+}
+
+/// An article's body as a feed carries it: the lead image first, every link absolute, and no
+/// character that XML 1.0 forbids.
+fn feed_html(site: &Site, article: &Article) -> String {
+    let mut html = String::new();
+    if let Some(image) = &article.image {
+        html.push_str(&format!(
+            "<p><img src=\"{}\" alt=\"{}\"></p>\n",
+            xml::escape(&site.absolute(&image.src)),
+            xml::escape(&image.alt)
+        ));
+    }
+    html.push_str(&absolutize(site, &article.url, &article.body_html));
+    clean(&html).into_owned()
 }
 
 /// `html` with every `href` and `src` made absolute: feed readers show content away from the

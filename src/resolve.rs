@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -373,6 +374,7 @@ fn article(
         word_count: rendered.word_count,
         related: Vec::new(),
         aliases,
+        feed_html: OnceLock::new(),
         source: source.path,
         url: format!("{base_path}{slug}/"),
         slug,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 
@@ -69,6 +70,10 @@ pub struct Article {
     pub related: Vec<usize>,
     /// Output paths of redirect pages from old addresses, such as `2019/05/old/index.html`.
     pub aliases: Vec<String>,
+    /// The body as feeds carry it (see [`crate::feeds`]), made by the first feed that holds the
+    /// article: the newest articles are in the site's feed and those of their authors, tags and
+    /// category, and would otherwise be rewritten for each.
+    pub feed_html: OnceLock<String>,
 }
 
 /// A lead image.
