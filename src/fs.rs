@@ -85,9 +85,53 @@ pub fn rename(from: &Path, to: &Path) -> Result<()> {
     std::fs::rename(from, to).map_err(at(from))
 }
 
+/// Swaps two paths in one atomic step (Linux's `renameat2` with `RENAME_EXCHANGE`); an error
+/// where the system or file system cannot, and the caller falls back to two renames.
+pub fn exchange(a: &Path, b: &Path) -> Result<()> {
+    exchange_paths(a, b).map_err(at(a))
+}
+
+#[cfg(target_os = "linux")]
+fn exchange_paths(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let c = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other);
+    let (a, b) = (c(a)?, c(b)?);
+    // SAFETY: both are valid NUL-terminated paths that outlive the call.
+    let status = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if status == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange_paths(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
 /// Removes a folder and everything in it; a folder that is not there is not an error.
 pub fn remove_dir_all(path: &Path) -> Result<()> {
     gone_is_fine(std::fs::remove_dir_all(path)).map_err(at(path))
+}
+
+/// Opens (creating it if need be) a file that is only ever locked, never written.
+pub fn open_lock_file(path: &Path) -> Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(at(path))
 }
 
 pub fn remove_file(path: &Path) -> Result<()> {
@@ -115,28 +159,35 @@ pub fn is_empty_dir(dir: &Path) -> Result<bool> {
 }
 
 /// The files (not folders) under `dir`, at any depth, in sorted order so that every build walks
-/// them the same way. A missing folder has no files.
-pub fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+/// them the same way, and what could not be walked (a symlink loop, a dangling link, a folder
+/// that cannot be read), each with its path. A missing folder has no files. Only regular files
+/// are listed: a named pipe or a device would block or never end.
+pub fn files_under(dir: &Path) -> (Vec<PathBuf>, Vec<Error>) {
+    let (mut files, mut errors) = (Vec::new(), Vec::new());
     if !dir.exists() {
-        return Ok(Vec::new());
+        return (files, errors);
     }
-    let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
     {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            Error::Io {
-                path,
-                source: e.into(),
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let source = match e.loop_ancestor() {
+                    Some(ancestor) => std::io::Error::other(format!(
+                        "a symlink loop: it leads back to {}; remove the link",
+                        ancestor.display()
+                    )),
+                    None => e.into(),
+                };
+                errors.push(Error::Io { path, source });
             }
-        })?;
-        if entry.file_type().is_file() {
-            files.push(entry.into_path());
         }
     }
-    Ok(files)
+    (files, errors)
 }
 
 /// The absolute, symlink-free form of a path whose last parts may not exist yet.

@@ -109,14 +109,14 @@ pub fn load(root: &Path) -> Result<Sources> {
     .collect();
 
     let static_dir = root.join("static");
-    let static_files = fs::files_under(&static_dir)?
+    let static_files = walk(&root, &static_dir, &mut diagnostics)
         .iter()
         .map(|p| slash_path(&relative(&static_dir, p)))
         .collect();
 
     let templates_dir = root.join("templates");
     let mut templates = Vec::new();
-    for path in fs::files_under(&templates_dir)? {
+    for path in walk(&root, &templates_dir, &mut diagnostics) {
         let name = slash_path(&relative(&templates_dir, &path));
         if is_hidden(Path::new(&name)) {
             continue;
@@ -150,7 +150,7 @@ fn article_files(
     dir: &Path,
     diagnostics: &mut Diagnostics,
 ) -> Result<(Vec<Named>, Vec<Asset>)> {
-    let files = fs::files_under(dir)?;
+    let files = walk(root, dir, diagnostics);
     let parts_of = |path: &Path| -> Vec<String> {
         relative(dir, path)
             .components()
@@ -203,7 +203,7 @@ fn article_files(
 /// `content/comments/<article-slug>/<comment-id>.md`.
 fn comment_files(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Result<Vec<Named>> {
     let mut comments = Vec::new();
-    for path in fs::files_under(dir)? {
+    for path in walk(root, dir, diagnostics) {
         let rel = relative(dir, &path);
         if rel.components().count() == 2 && path.extension().is_some_and(|e| e == "md") {
             comments.push((path.clone(), file_stem(&path)));
@@ -225,7 +225,7 @@ fn files_with_ext(
     diagnostics: &mut Diagnostics,
 ) -> Result<Vec<Named>> {
     let mut found = Vec::new();
-    for path in fs::files_under(dir)? {
+    for path in walk(root, dir, diagnostics) {
         let rel = relative(dir, &path);
         if rel.components().count() == 1 && path.extension().is_some_and(|e| e == ext) {
             found.push((path.clone(), file_stem(&path)));
@@ -288,6 +288,21 @@ fn read_one<F>(
 }
 
 /// A text file's contents, or a diagnostic saying why it cannot be read.
+/// The files under `dir` (see [`fs::files_under`]); what cannot be walked is an error in the
+/// build's report, and the walk goes on past it.
+fn walk(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
+    let (files, errors) = fs::files_under(dir);
+    for error in errors {
+        if let Error::Io { path, source } = error {
+            diagnostics.error(Diagnostic::new(
+                relative(root, &path),
+                format!("cannot read this: {source}"),
+            ));
+        }
+    }
+    files
+}
+
 fn read_text(rel: &Path, path: &Path) -> std::result::Result<String, Diagnostic> {
     let unreadable = |why: String| Diagnostic::new(rel, format!("cannot read this file: {why}"));
     let bytes = fs::read(path).map_err(|e| match e {

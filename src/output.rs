@@ -37,6 +37,9 @@ pub struct Staging {
     claimed: Mutex<Vec<String>>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    /// Held from start to swap: one build at a time per output folder. The OS releases it when
+    /// the process ends, however it ends.
+    _lock: std::fs::File,
 }
 
 /// The files and folders of a recycled staging folder, as `/`-separated relative paths.
@@ -57,6 +60,7 @@ impl Staging {
     /// Checks that `output` may be replaced and prepares the staging folder beside it: the build
     /// before last (or a staging folder a failed build left), or a new empty folder.
     pub fn create(output: &Path) -> Result<Staging> {
+        let lock = lock(output)?;
         if output.exists() && !output.is_dir() {
             return Err(Error::Usage(format!(
                 "{}: the output path is a file, not a folder; pick another --output",
@@ -93,6 +97,7 @@ impl Staging {
             claimed: Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            _lock: lock,
         };
         // The marker is not one of the build's files: it is not counted.
         staging.put(MARKER, MARKER_TEXT.as_bytes())?;
@@ -113,6 +118,11 @@ impl Staging {
         self.sweep()?;
         let old = beside(&self.output, "old")?;
         if self.output.exists() {
+            // One atomic exchange where the system has it: there is never a moment without an
+            // output folder, even for a server reading it while a build is killed.
+            if fs::exchange(&self.dir, &self.output).is_ok() {
+                return fs::rename(&self.dir, &old);
+            }
             fs::rename(&self.output, &old)?;
         }
         if let Err(e) = fs::rename(&self.dir, &self.output) {
@@ -299,6 +309,25 @@ pub fn inside(base: &Path, path: &str) -> Result<PathBuf> {
         )));
     }
     Ok(base.join(relative))
+}
+
+/// Takes the lock file beside `output`, or says that another build holds it.
+fn lock(output: &Path) -> Result<std::fs::File> {
+    let path = beside(output, "lock")?;
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let file = fs::open_lock_file(&path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::Usage(format!(
+            "{}: another sitrep build is writing this output folder right now; run this one \
+             again when it has finished (it holds {})",
+            output.display(),
+            path.display()
+        ))),
+        Err(std::fs::TryLockError::Error(source)) => Err(Error::Io { path, source }),
+    }
 }
 
 /// `.public.sitrep-<what>` beside the output folder `public`.

@@ -60,7 +60,7 @@ pub fn render_with_progress(
                 .map_err(|e| templates::template_errors(&e, &is_site_template))?;
             let path = job.path(site);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n % 500 == 0 || n == jobs.len() {
+            if n.is_multiple_of(500) || n == jobs.len() {
                 progress(n, jobs.len());
             }
             sink.write(&path, text.as_bytes())

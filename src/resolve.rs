@@ -253,13 +253,18 @@ fn alias_path(alias: &str) -> std::result::Result<String, String> {
     }
 }
 
+/// The deepest comment nesting a site may ask for.
+pub const MAX_DEPTH_CAP: usize = 10;
+
 /// Settings that parse but cannot work.
 fn check_config(config: &mut Config, diagnostics: &mut Diagnostics) {
-    if !(1..=32).contains(&config.comments.max_depth) {
+    // WordPress's own range. The thread is drawn by a recursive template component, and Tera
+    // stops at 20 nested components: the cap keeps every thread well inside that.
+    if !(1..=MAX_DEPTH_CAP).contains(&config.comments.max_depth) {
         diagnostics.error(Diagnostic::new(
             "site.toml",
             format!(
-                "[comments] max_depth = {} is out of range: use 1 to 32",
+                "[comments] max_depth = {} is out of range: use 1 to {MAX_DEPTH_CAP} (as WordPress)",
                 config.comments.max_depth
             ),
         ));

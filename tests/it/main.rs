@@ -4,6 +4,7 @@
 mod support;
 
 mod errors;
+mod extremes;
 mod feeds;
 mod metadata;
 mod output;

@@ -29,13 +29,13 @@ fn a_failed_build_keeps_the_last_good_output() {
     );
     s.errors();
     assert_eq!(snapshot(&s.output()), before);
-    // And no staging folder is left behind.
+    // And no staging folder is left behind: only the (empty) lock file.
     let leftovers: Vec<_> = std::fs::read_dir(s.root())
         .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .filter(|n| n.to_string_lossy().contains("sitrep-"))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("sitrep-"))
         .collect();
-    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(leftovers, [".public.sitrep-lock"]);
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn a_rebuild_recycles_the_build_before_last() {
         .remove("content/comments/closed");
     let second = s.build();
     assert!(!second.exists("/closed/index.html"));
-    assert_eq!(siblings(&s), [".public.sitrep-old"]);
+    assert_eq!(siblings(&s), [".public.sitrep-lock", ".public.sitrep-old"]);
     // Third build: the first build's tree is recycled as the staging folder. It still holds the
     // closed article, `notes` as a file and `docs` as a folder; all of that must go.
     s.remove("static/notes")
@@ -311,7 +311,7 @@ fn a_rebuild_recycles_the_build_before_last() {
         third.report.files
     );
     assert!(third.report.written < 5, "{} written", third.report.written);
-    assert_eq!(siblings(&s), [".public.sitrep-old"]);
+    assert_eq!(siblings(&s), [".public.sitrep-lock", ".public.sitrep-old"]);
     let fresh = s.dir.path().join("fresh");
     let from_nothing = s.build_with(sitrep::BuildOptions {
         output: Some(fresh),
@@ -346,7 +346,7 @@ fn a_damaged_staging_folder_is_repaired_not_trusted() {
         std::fs::read_dir(&outside).unwrap().next().is_none(),
         "written through a symlink"
     );
-    assert_eq!(siblings(&s), [".public.sitrep-old"]);
+    assert_eq!(siblings(&s), [".public.sitrep-lock", ".public.sitrep-old"]);
 }
 
 #[test]
@@ -359,7 +359,134 @@ fn a_failed_render_sets_the_staging_folder_aside() {
     s.errors();
     assert_eq!(snapshot(&s.output()), before);
     #[cfg(unix)]
-    assert_eq!(siblings(&s), [".public.sitrep-old"]);
+    assert_eq!(siblings(&s), [".public.sitrep-lock", ".public.sitrep-old"]);
     s.remove("templates/page.html");
     assert_eq!(snapshot(&s.build().out), before);
+}
+
+#[test]
+fn a_second_build_at_once_is_refused_and_harms_nothing() {
+    let s = site("basic");
+    let before = snapshot(&s.build().out);
+    // Another build holds the lock beside the output.
+    let held = std::fs::OpenOptions::new()
+        .write(true)
+        .open(s.root().join(".public.sitrep-lock"))
+        .unwrap();
+    held.lock().unwrap();
+    let refused = sitrep::build(&s.options()).unwrap_err().to_string();
+    assert!(refused.contains("another sitrep build"), "{refused}");
+    assert_eq!(snapshot(&s.output()), before);
+    drop(held);
+    // Two real builds racing: each one finishes or is refused; the output is whole either way.
+    let options = s.options();
+    let results: Vec<_> = std::thread::scope(|scope| {
+        let racers: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| sitrep::build(&options)))
+            .collect();
+        racers.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    assert!(results.iter().any(Result::is_ok));
+    for result in &results {
+        if let Err(e) = result {
+            assert!(e.to_string().contains("another sitrep build"), "{e}");
+        }
+    }
+    assert_eq!(snapshot(&s.output()), before);
+}
+
+/// A build killed at any moment (SIGKILL: no clean-up runs) leaves the last good output as it
+/// was, and the next build finishes from whatever it left.
+#[cfg(unix)]
+#[test]
+fn a_killed_build_loses_nothing() {
+    let s = site("basic");
+    // Big enough that a build takes a while to write.
+    for i in 0..400 {
+        s.file(
+            &format!("content/articles/filler-{i}.md"),
+            &format!(
+                "+++\ntitle = \"Filler {i}\"\ndate = 2026-01-{:02}\nauthor = \"ann-author\"\n\
+                 tags = [\"t{}\"]\n+++\n{}",
+                i % 28 + 1,
+                i % 7,
+                "Words of a filler article. ".repeat(200)
+            ),
+        );
+    }
+    let mut last_good = snapshot(&s.build().out);
+    let fresh = s.dir.path().join("fresh");
+    for delay_ms in [0, 5, 15, 30, 60, 100, 150, 250] {
+        // A change, so the killed build has something new to write.
+        s.file(
+            "content/pages/about.md",
+            &format!("+++\ntitle = \"About\"\n+++\nVersion {delay_ms}.\n"),
+        );
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sitrep"))
+            .args(["build", "--quiet", "--root"])
+            .arg(s.root())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        child.wait().unwrap();
+        // The last good output or, if the build got as far as its swap, the new one: never a mix.
+        let now = snapshot(&s.output());
+        if now != last_good {
+            let complete = s.build_with(sitrep::BuildOptions {
+                output: Some(fresh.clone()),
+                ..s.options()
+            });
+            assert_eq!(now, snapshot(&complete.out), "killed after {delay_ms} ms");
+        }
+        let next = s.build();
+        let complete = s.build_with(sitrep::BuildOptions {
+            output: Some(fresh.clone()),
+            ..s.options()
+        });
+        last_good = snapshot(&next.out);
+        assert_eq!(last_good, snapshot(&complete.out));
+    }
+}
+
+/// A write that fails half-way (here the file-size limit, as a full disk would) stops the build
+/// with an error naming the file, and the last good output is untouched.
+#[cfg(unix)]
+#[test]
+fn a_failed_write_keeps_the_last_good_output() {
+    let s = site("basic");
+    let before = snapshot(&s.build().out);
+    s.file(
+        "content/articles/frigate.md",
+        &std::fs::read_to_string(s.root().join("content/articles/frigate.md"))
+            .unwrap()
+            .replace(
+                "The lead ship is late.",
+                &"The lead ship is later. ".repeat(400),
+            ),
+    );
+    // `ulimit -f` in 512-byte blocks; with SIGXFSZ ignored, a write past it fails with EFBIG.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 16; exec '{}' build --quiet --root '{}'",
+            env!("CARGO_BIN_EXE_sitrep"),
+            s.root().display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("File too large") && stderr.contains(".public.sitrep-staging/"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&s.output()), before);
+    let fresh = s.dir.path().join("fresh");
+    let after = snapshot(&s.build().out);
+    let complete = s.build_with(sitrep::BuildOptions {
+        output: Some(fresh),
+        ..s.options()
+    });
+    assert_eq!(after, snapshot(&complete.out));
 }
