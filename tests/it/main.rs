@@ -11,4 +11,5 @@ mod output;
 mod pages;
 mod sanitize;
 mod sitemaps;
+mod thread_props;
 mod threads;
