@@ -41,6 +41,8 @@ pub struct Diagnostic {
     pub column: Option<usize>,
     /// What is wrong and, where we can tell, what to do.
     pub message: String,
+    /// The text of the line at `line`, shown under the message with a caret at `column`.
+    pub excerpt: Option<String>,
 }
 
 impl Diagnostic {
@@ -51,6 +53,7 @@ impl Diagnostic {
             line: None,
             column: None,
             message: message.into(),
+            excerpt: None,
         }
     }
 
@@ -66,7 +69,42 @@ impl Diagnostic {
             line: Some(line),
             column: Some(column),
             message: message.into(),
+            excerpt: None,
         }
+    }
+
+    /// Adds the offending line, taken from `text`, whose first line is line `first_line` of
+    /// the file (front matter starts below the `+++`).
+    pub fn with_excerpt(mut self, text: &str, first_line: usize) -> Self {
+        self.excerpt = self
+            .line
+            .and_then(|line| line.checked_sub(first_line))
+            .and_then(|index| text.lines().nth(index))
+            .map(str::to_string);
+        self
+    }
+
+    /// The excerpt as two lines, the second with a caret under the column:
+    ///
+    /// ```text
+    ///   2 | title = "Broken
+    ///     |         ^
+    /// ```
+    pub fn excerpt_lines(&self) -> Option<(String, String)> {
+        let (excerpt, line) = (self.excerpt.as_ref()?, self.line?);
+        let number = line.to_string();
+        let gutter = " ".repeat(number.len());
+        let shown = printable(excerpt);
+        // Tabs stay tabs under the text so the caret lines up however the terminal draws them.
+        let pad: String = shown
+            .chars()
+            .take(self.column.unwrap_or(1).saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        Some((
+            format!("  {number} | {shown}"),
+            format!("  {gutter} | {pad}^"),
+        ))
     }
 }
 
@@ -81,7 +119,11 @@ impl fmt::Display for Diagnostic {
                 write!(f, ":{column}")?;
             }
         }
-        write!(f, ": {}", printable(&self.message))
+        write!(f, ": {}", printable(&self.message))?;
+        if let Some((text, caret)) = self.excerpt_lines() {
+            write!(f, "\n{text}\n{caret}")?;
+        }
+        Ok(())
     }
 }
 

@@ -35,7 +35,8 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             "this file starts with `---` (YAML front matter), but sitrep reads TOML front matter \
              between two lines of `+++`: change both `---` lines to `+++` and write the fields as \
              TOML (`title = \"...\"`)",
-        ));
+        )
+        .with_excerpt(text, 1));
     }
     if first_line.trim_end() != "+++" {
         return Err(Diagnostic::at(
@@ -44,7 +45,8 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
             1,
             "missing front matter: the file must start with a line of `+++`, then TOML fields, \
              then another line of `+++`",
-        ));
+        )
+        .with_excerpt(text, 1));
     }
     let after_open = &text[first_line.len()..];
     let after_open = after_open
@@ -102,14 +104,58 @@ fn toml_error(
     line_offset: usize,
     error: &toml::de::Error,
 ) -> Diagnostic {
-    let message = error.message().trim().to_string();
+    let message = error.message().trim();
+    let message = match hint(message) {
+        Some(hint) => format!("{message}: {hint}"),
+        None => message.to_string(),
+    };
     match error.span() {
         Some(span) => {
             let (line, column) = line_column(toml_text, span.start);
-            Diagnostic::at(path, line + line_offset, column, message)
+            // A missing field, or a span over several lines, has no one line to point at.
+            let one_line = toml_text
+                .get(span.clone())
+                .is_some_and(|s| !s.contains('\n'));
+            let pointed = one_line && !message.starts_with("missing field");
+            let at = Diagnostic::at(path, line + line_offset, column, message);
+            match pointed {
+                true => at.with_excerpt(toml_text, line_offset + 1),
+                false => at,
+            }
         }
         None => Diagnostic::new(path, message),
     }
+}
+
+/// What usually causes a TOML error that editors make, in words they can act on.
+fn hint(toml_message: &str) -> Option<&'static str> {
+    let hints: [(&str, &str); 5] = [
+        (
+            "invalid basic string",
+            "a `\"` string must close on the same line; is the closing `\"` missing? (use \
+             `\"\"\"` for text over several lines)",
+        ),
+        (
+            "invalid literal string",
+            "a `'` string must close on the same line; is the closing `'` missing?",
+        ),
+        (
+            "unclosed array",
+            "a list opened with `[` needs its closing `]`, and its items a comma between them",
+        ),
+        (
+            "key with no value",
+            "write `key = value`, with text in quotes: `title = \"...\"`",
+        ),
+        (
+            "invalid string\nexpected `\"`, `'`",
+            "text values need quotes: `title = \"...\"`",
+        ),
+    ];
+    hints
+        .iter()
+        .find(|(start, _)| toml_message.starts_with(start))
+        .map(|(_, hint)| *hint)
 }
 
 /// The 1-based line where a top-level key (the last part of a dotted path) is written.

@@ -108,7 +108,7 @@ fn main() -> ExitCode {
         Err(Error::Invalid { errors, warnings }) => {
             print_warnings(&warnings);
             for error in &errors {
-                eprintln!("error: {error}");
+                print_diagnostic(Level::Error, error);
             }
             let n = errors.len();
             eprintln!(
@@ -126,7 +126,32 @@ fn main() -> ExitCode {
 
 fn print_warnings(warnings: &[sitrep::Diagnostic]) {
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        print_diagnostic(Level::Warning, warning);
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Level {
+    Error,
+    Warning,
+}
+
+/// `error: file:line:column: message`, then the offending line with a caret under the column.
+/// Coloured only on a terminal, and never when `NO_COLOR` is set (no-color.org).
+fn print_diagnostic(level: Level, diagnostic: &sitrep::Diagnostic) {
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let (name, style) = match level {
+        Level::Error => ("error", "\x1b[1;31m"),
+        Level::Warning => ("warning", "\x1b[1;33m"),
+    };
+    let (on, off) = if colour { (style, "\x1b[0m") } else { ("", "") };
+    let head = sitrep::Diagnostic {
+        excerpt: None,
+        ..diagnostic.clone()
+    };
+    eprintln!("{on}{name}{off}: {head}");
+    if let Some((text, caret)) = diagnostic.excerpt_lines() {
+        eprintln!("{text}\n{on}{caret}{off}");
     }
 }
 

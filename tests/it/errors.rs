@@ -68,10 +68,15 @@ fn broken_site() -> crate::support::TestSite {
 
 #[test]
 fn every_error_is_reported_once_sorted_by_file() {
-    let errors = broken_site().errors();
+    // Each error's first line; the excerpt under it is tested on its own.
+    let errors: Vec<String> = broken_site()
+        .errors()
+        .iter()
+        .map(|e| e.lines().next().unwrap().to_string())
+        .collect();
     let expected = [
         "content/articles/bad-date.md:3:8: `yesterday` is not a date: write 2026-11-28, or 2026-11-28T09:30:00Z with a time",
-        "content/articles/bad-toml.md:2:18: invalid basic string, expected `\"`",
+        "content/articles/bad-toml.md:2:18: invalid basic string, expected `\"`: a `\"` string must close on the same line; is the closing `\"` missing? (use `\"\"\"` for text over several lines)",
         "content/articles/escape.md: the slug `../../evil` starts with `.`",
         "content/articles/no-author.md: no author: add `author = \"<id>\"` (a file stem under content/authors/), or `authors = [...]`",
         "content/articles/no-date.md:2:1: missing field `date`",
@@ -287,4 +292,43 @@ fn base_url_must_be_an_address_or_a_path() {
         errors[0].to_string(),
         "site.toml: base_url \"example.org/news\" must be an address such as https://example.org/ or a path such as /news/"
     );
+}
+
+/// The offending line is shown under the message with a caret under the column, and common
+/// mistakes come with a hint.
+#[test]
+fn errors_show_the_line_with_a_caret_and_a_hint() {
+    let s = site("basic");
+    s.file(
+        "content/articles/frigate.md",
+        "+++\ndate = 2026-11-01\ntitle = \"Unclosed\n+++\nBody.\n",
+    );
+    let errors = s.errors();
+    let error = errors
+        .iter()
+        .find(|e| e.starts_with("content/articles/frigate.md:3:"))
+        .unwrap_or_else(|| panic!("{errors:?}"));
+    assert!(error.contains("is the closing `\"` missing?"), "{error}");
+    let lines: Vec<&str> = error.lines().collect();
+    assert_eq!(lines.len(), 3, "{error}");
+    assert_eq!(lines[1], "  3 | title = \"Unclosed");
+    // The caret sits under the column the first line names.
+    let column: usize = lines[0].split(':').nth(2).unwrap().parse().unwrap();
+    let caret = lines[2].find('^').unwrap();
+    assert_eq!(caret - "  3 | ".len(), column - 1, "{error}");
+}
+
+#[test]
+fn the_command_prints_no_colour_when_not_on_a_terminal() {
+    let s = site("basic");
+    s.file("content/articles/frigate.md", "---\ntitle: yaml\n---\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args(["check", "--root"])
+        .arg(s.root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("error: content/articles/frigate.md:1:1: this file starts with `---`"));
+    assert!(stderr.contains("  1 | ---\n    | ^\n"), "{stderr}");
+    assert!(!stderr.contains('\x1b'), "{stderr:?}");
 }
