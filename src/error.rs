@@ -216,12 +216,18 @@ pub fn both<A, B>(a: Result<A>, b: Result<B>) -> Result<(A, B)> {
 
 /// ` (did you mean "x"?)` when a known name is close to `wrong`.
 pub fn did_you_mean<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> String {
+    closest(wrong, known)
+        .map(|k| format!(" (did you mean \"{k}\"?)"))
+        .unwrap_or_default()
+}
+
+/// The known name most like `wrong`, if one is close enough to be a likely typo.
+pub fn closest<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     known
         .map(|k| (strsim::jaro_winkler(wrong, k), k))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, k)| format!(" (did you mean \"{k}\"?)"))
-        .unwrap_or_default()
+        .map(|(_, k)| k)
 }
 
 /// The 1-based line and column of a byte offset in `text`.

@@ -15,6 +15,7 @@ pub mod error;
 pub mod feeds;
 pub mod front_matter;
 mod fs;
+pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod meta;
@@ -202,8 +203,15 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
     clock.lap("load");
     let (site, tera) = resolve_with_templates(sources, options)?;
     clock.lap("resolve");
-    let counts = render::render(&site, &tera, &output::Discard)?;
+    let mut counts = render::render(&site, &tera, &output::Discard)?;
     clock.lap("render");
+    // For the newsroom's CI, a link to a page the site does not have is an error.
+    if !counts.broken_links.is_empty() {
+        return Err(Error::Invalid {
+            errors: std::mem::take(&mut counts.broken_links),
+            warnings: site.warnings.clone(),
+        });
+    }
     Ok(report(&site, counts, None, clock))
 }
 
@@ -235,7 +243,13 @@ fn report(
         files: counts.files,
         written: 0,
         unchanged: 0,
-        warnings: site.warnings.clone(),
+        // A built site reports its broken links as warnings; `check` makes them errors.
+        warnings: {
+            let mut warnings = site.warnings.clone();
+            warnings.extend(counts.broken_links);
+            warnings.sort();
+            warnings
+        },
         elapsed: clock.started.elapsed(),
         stages: clock.stages,
     }

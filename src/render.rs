@@ -2,7 +2,7 @@
 //! small context and in parallel, and hands the bytes to a [`Sink`] (the staging folder, or
 //! nothing for `check`). Two outputs may never claim one path.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -13,7 +13,7 @@ use crate::error::{Diagnostic, Diagnostics, Result, relative};
 use crate::pages::{self, Job};
 use crate::site::Site;
 use crate::views::{Link, SiteView};
-use crate::{search, sitemap, templates};
+use crate::{links, search, sitemap, templates};
 
 /// Where rendered pages and published files go. Called from many threads at once.
 pub trait Sink: Sync {
@@ -24,12 +24,14 @@ pub trait Sink: Sync {
 }
 
 /// What the render stage produced.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct RenderCounts {
     /// HTML pages rendered.
     pub pages: usize,
     /// Files written in all, pages included.
     pub files: usize,
+    /// Links in bodies to pages of this site that it does not publish (see [`crate::links`]).
+    pub broken_links: Vec<Diagnostic>,
 }
 
 /// Renders every output of `site` into `sink`.
@@ -48,6 +50,14 @@ pub fn render_with_progress(
     let jobs = pages::jobs(site, &all);
     let generated = generated_files(site, &jobs);
     check_paths(site, &jobs, &generated)?;
+    let paths: Vec<String> = jobs.iter().map(|job| job.path(site)).collect();
+    let outputs: HashSet<&str> = paths
+        .iter()
+        .map(String::as_str)
+        .chain(generated.iter().map(|(path, _)| path.as_str()))
+        .chain(site.files.iter().map(|(_, path)| path.as_str()))
+        .collect();
+    let broken_links = links::broken(site, &outputs);
 
     let is_site_template = |name: &str| site.templates.iter().any(|(n, _)| n == name);
     let done = AtomicUsize::new(0);
@@ -89,6 +99,7 @@ pub fn render_with_progress(
     Ok(RenderCounts {
         pages,
         files: jobs.len() + generated.len() + site.files.len(),
+        broken_links,
     })
 }
 

@@ -170,12 +170,15 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         {
             continue;
         }
+        let rendered = markdown::render(&source.body);
         site_pages.push(Page {
             url: format!("{base_path}{slug}/"),
             slug,
             title: source.front.title,
             description: source.front.description,
-            body_html: markdown::render(&source.body).html,
+            body_html: rendered.html,
+            links: rendered.links,
+            source: source.path,
         });
     }
     site_pages.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -380,6 +383,7 @@ fn article(
         related: Vec::new(),
         aliases,
         feed_html: OnceLock::new(),
+        links: rendered.links,
         source: source.path,
         url: format!("{base_path}{slug}/"),
         slug,

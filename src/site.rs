@@ -74,6 +74,8 @@ pub struct Article {
     /// article: the newest articles are in the site's feed and those of their authors, tags and
     /// category, and would otherwise be rewritten for each.
     pub feed_html: OnceLock<String>,
+    /// Where the body's links point, as written (see [`crate::links`]).
+    pub links: Vec<String>,
 }
 
 /// A lead image.
@@ -117,11 +119,15 @@ pub struct Author {
 /// A stand-alone page.
 #[derive(Debug, Clone)]
 pub struct Page {
+    /// The page's file, relative to the site root (for messages).
+    pub source: PathBuf,
     pub slug: String,
     pub url: String,
     pub title: String,
     pub description: Option<String>,
     pub body_html: String,
+    /// Where the body's links point, as written.
+    pub links: Vec<String>,
 }
 
 /// An address from front matter as a link: absolute URLs and `/paths` (under the base path) are

@@ -332,3 +332,44 @@ fn the_command_prints_no_colour_when_not_on_a_terminal() {
     assert!(stderr.contains("  1 | ---\n    | ^\n"), "{stderr}");
     assert!(!stderr.contains('\x1b'), "{stderr:?}");
 }
+
+/// `check` fails on links to pages of this site that do not exist; `build` publishes anyway and
+/// warns. Links elsewhere, to anchors, and to pages that exist (however written) are fine.
+#[test]
+fn check_finds_broken_internal_links() {
+    let s = site("basic");
+    s.file(
+        "content/articles/linker.md",
+        "+++\ntitle = \"Linker\"\ndate = 2026-11-01\nauthor = \"ann-author\"\n+++\n\
+         Fine: [a](/frigate/), [b](../budget/), [c](/tag/procurement/), [d](https://test.example/about/),\n\
+         [e](/frigate/?a=1#comments), [f](#top), [g](mailto:desk@test.example), [h](https://other.example/x),\n\
+         [i](/css/sitrep.css), [j](/feed.xml), [k](/author/ann-author/), [l](/bundle/pic.svg), [m](/).\n\n\
+         Broken: [w](/frigat/), [x](/tag/nope/), [y](https://test.example/author/ann-autor/), [z](missing-page/).\n",
+    );
+    let result = sitrep::check(&s.options());
+    let errors: Vec<String> = match result {
+        Err(sitrep::Error::Invalid { errors, .. }) => {
+            errors.iter().map(ToString::to_string).collect()
+        }
+        other => panic!("check should fail: {other:?}"),
+    };
+    assert_eq!(
+        errors,
+        [
+            "content/articles/linker.md: links to /frigat/, which is not on this site (did you mean \"/frigate/\"?)",
+            "content/articles/linker.md: links to /tag/nope/, which is not on this site",
+            "content/articles/linker.md: links to https://test.example/author/ann-autor/, which is not on this site (did you mean \"/author/ann-author/\"?)",
+            "content/articles/linker.md: links to missing-page/, which is not on this site",
+        ]
+    );
+    // A build goes ahead and says the same as warnings.
+    let built = s.build();
+    let warned: Vec<String> = built
+        .report
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .filter(|w| w.contains("which is not on this site"))
+        .collect();
+    assert_eq!(warned, errors);
+}

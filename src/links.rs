@@ -1,0 +1,111 @@
+//! Links in articles and pages that point at the site itself but at nothing it publishes: a
+//! mistyped slug, a renamed tag, an author who has left. Part of the render stage, which knows
+//! every output path; `check` fails on them and `build` warns, so a deadline publish is never
+//! held up by a link.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use ammonia::Url;
+
+use crate::error::{Diagnostic, closest};
+use crate::site::Site;
+
+/// A diagnostic for every internal link, in any article or page body, whose target is not among
+/// `outputs` (output paths such as `frigate/index.html`).
+pub fn broken(site: &Site, outputs: &HashSet<&str>) -> Vec<Diagnostic> {
+    let Some(home) = home(site) else {
+        return Vec::new();
+    };
+    let bodies = site
+        .articles
+        .iter()
+        .map(|a| (a.source.as_path(), a.url.as_str(), &a.links))
+        .chain(
+            site.pages
+                .iter()
+                .map(|p| (p.source.as_path(), p.url.as_str(), &p.links)),
+        );
+    let mut found = Vec::new();
+    for (source, page_url, links) in bodies {
+        let Ok(page) = home.join(page_url) else {
+            continue;
+        };
+        for link in links {
+            if let Some(missing) = missing_target(&home, &page, link, outputs) {
+                found.push(diagnostic(site, source, link, &missing, outputs));
+            }
+        }
+    }
+    found
+}
+
+/// The site's home as a URL: `base_url` itself, or a stand-in host when it is only a path.
+fn home(site: &Site) -> Option<Url> {
+    let base = &site.config.base_url;
+    Url::parse(base)
+        .or_else(|_| Url::parse("http://sitrep.invalid/")?.join(base))
+        .ok()
+}
+
+/// The output path `link` (on the page at `page`) should lead to, when it is on this site and
+/// nothing is published there.
+fn missing_target(home: &Url, page: &Url, link: &str, outputs: &HashSet<&str>) -> Option<String> {
+    let target = page.join(link.trim()).ok()?;
+    let same_site = target.scheme() == home.scheme()
+        && target.host_str() == home.host_str()
+        && target.port_or_known_default() == home.port_or_known_default();
+    let inside = target.path().strip_prefix(home.path())?;
+    if !same_site {
+        return None;
+    }
+    let inside = percent_encoding::percent_decode_str(inside)
+        .decode_utf8()
+        .ok()?
+        .into_owned();
+    let candidates = if inside.is_empty() || inside.ends_with('/') {
+        vec![format!("{inside}index.html")]
+    } else {
+        vec![inside.clone(), format!("{inside}/index.html")]
+    };
+    (!candidates.iter().any(|c| outputs.contains(c.as_str()))).then_some(inside)
+}
+
+fn diagnostic(
+    site: &Site,
+    source: &Path,
+    link: &str,
+    missing: &str,
+    outputs: &HashSet<&str>,
+) -> Diagnostic {
+    // Suggest a page in the same folder (a tag for a tag) or at the top (an article), by the
+    // last part of the address: "/tag/nope/" is not a typo of "/tag/navy/".
+    let (folder, name) = split_last(missing);
+    let pages = outputs
+        .iter()
+        .filter_map(|path| path.strip_suffix("index.html"))
+        .map(split_last)
+        .filter(|(f, n)| !n.is_empty() && (*f == folder || f.is_empty()));
+    let pages: Vec<(&str, &str)> = pages.collect();
+    let suggestion = closest(name, pages.iter().map(|(_, n)| *n))
+        .and_then(|best| pages.iter().find(|(_, n)| *n == best))
+        .map(|(f, n)| {
+            let page = if f.is_empty() {
+                format!("{n}/")
+            } else {
+                format!("{f}/{n}/")
+            };
+            format!(" (did you mean \"{}\"?)", site.link(&page))
+        })
+        .unwrap_or_default();
+    Diagnostic::new(
+        crate::error::relative(&site.root, source),
+        format!("links to {link}, which is not on this site{suggestion}"),
+    )
+}
+
+/// `("tag", "navy")` for `tag/navy/`, `("", "frigate")` for `frigate/`.
+fn split_last(path: &str) -> (&str, &str) {
+    let path = path.trim_end_matches('/');
+    path.rsplit_once('/').unwrap_or(("", path))
+}
