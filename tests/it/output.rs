@@ -249,12 +249,7 @@ fn a_rebuild_writes_only_what_changed() {
         second.report.files
     );
     // And the result is the same as building from nothing.
-    let fresh = s.dir.path().join("fresh");
-    let third = s.build_with(sitrep::BuildOptions {
-        output: Some(fresh.clone()),
-        ..s.options()
-    });
-    assert_eq!(snapshot(&s.output()), snapshot(&third.out));
+    assert_eq!(snapshot(&s.output()), from_nothing(&s));
 }
 
 /// The files of the output and of the hidden folders beside it.
@@ -312,12 +307,7 @@ fn a_rebuild_recycles_the_build_before_last() {
     );
     assert!(third.report.written < 5, "{} written", third.report.written);
     assert_eq!(siblings(&s), [".public.sitrep-lock", ".public.sitrep-old"]);
-    let fresh = s.dir.path().join("fresh");
-    let from_nothing = s.build_with(sitrep::BuildOptions {
-        output: Some(fresh),
-        ..s.options()
-    });
-    assert_eq!(snapshot(&s.output()), snapshot(&from_nothing.out));
+    assert_eq!(snapshot(&s.output()), from_nothing(&s));
 }
 
 /// What a killed build, or a stranger, leaves in the folder that is recycled: truncated and
@@ -415,7 +405,6 @@ fn a_killed_build_loses_nothing() {
         );
     }
     let mut last_good = snapshot(&s.build().out);
-    let fresh = s.dir.path().join("fresh");
     for delay_ms in [0, 5, 15, 30, 60, 100, 150, 250] {
         // A change, so the killed build has something new to write.
         s.file(
@@ -433,19 +422,13 @@ fn a_killed_build_loses_nothing() {
         // The last good output or, if the build got as far as its swap, the new one: never a mix.
         let now = snapshot(&s.output());
         if now != last_good {
-            let complete = s.build_with(sitrep::BuildOptions {
-                output: Some(fresh.clone()),
-                ..s.options()
-            });
-            assert_eq!(now, snapshot(&complete.out), "killed after {delay_ms} ms");
+            let complete = from_nothing(&s);
+            assert_eq!(now, complete, "killed after {delay_ms} ms");
         }
         let next = s.build();
-        let complete = s.build_with(sitrep::BuildOptions {
-            output: Some(fresh.clone()),
-            ..s.options()
-        });
+        let complete = from_nothing(&s);
         last_good = snapshot(&next.out);
-        assert_eq!(last_good, snapshot(&complete.out));
+        assert_eq!(last_good, complete);
     }
 }
 
@@ -482,11 +465,19 @@ fn a_failed_write_keeps_the_last_good_output() {
         "{stderr}"
     );
     assert_eq!(snapshot(&s.output()), before);
-    let fresh = s.dir.path().join("fresh");
     let after = snapshot(&s.build().out);
-    let complete = s.build_with(sitrep::BuildOptions {
+    let complete = from_nothing(&s);
+    assert_eq!(after, complete);
+}
+
+/// What building the site as it is now from nothing gives, in a folder of its own.
+fn from_nothing(
+    s: &crate::support::TestSite,
+) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let fresh = s.dir.path().join("fresh");
+    let built = s.build_with(sitrep::BuildOptions {
         output: Some(fresh),
         ..s.options()
     });
-    assert_eq!(after, snapshot(&complete.out));
+    snapshot(&built.out)
 }
