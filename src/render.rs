@@ -59,7 +59,6 @@ pub fn render_with_progress(
         .collect();
     let broken_links = links::broken(site, &outputs);
 
-    let is_site_template = |name: &str| site.templates.iter().any(|(n, _)| n == name);
     let done = AtomicUsize::new(0);
     let outcomes: Vec<std::result::Result<(), Vec<Diagnostic>>> = jobs
         .par_iter()
@@ -67,7 +66,7 @@ pub fn render_with_progress(
             let (template, context) = job.context(site);
             let text = tera
                 .render(template, &context)
-                .map_err(|e| templates::template_errors(&e, &is_site_template))?;
+                .map_err(|e| templates::template_errors(&e, &site.templates))?;
             let path = job.path(site);
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if n.is_multiple_of(500) || n == jobs.len() {

@@ -47,8 +47,7 @@ pub fn load(site: &[(String, String)]) -> Result<Tera> {
     }
     let mut diagnostics = Diagnostics::default();
     if let Err(error) = tera.add_raw_templates(set) {
-        let overridden = |name: &str| site.iter().any(|(n, _)| n == name);
-        for diagnostic in template_errors(&error, &overridden) {
+        for diagnostic in template_errors(&error, site) {
             diagnostics.error(diagnostic);
         }
     }
@@ -56,30 +55,41 @@ pub fn load(site: &[(String, String)]) -> Result<Tera> {
     Ok(tera)
 }
 
-/// A Tera error as diagnostics naming the template file (under `templates/` when it is the
-/// site's own, `(built-in theme)` otherwise), line and column.
-pub fn template_errors(
-    error: &tera::Error,
-    is_site_file: &dyn Fn(&str) -> bool,
-) -> Vec<Diagnostic> {
+/// A Tera error as diagnostics naming the template file (under `templates/` when it is one of
+/// `site`'s own, `(built-in theme)` otherwise), line and column, with the offending line.
+pub fn template_errors(error: &tera::Error, site: &[(String, String)]) -> Vec<Diagnostic> {
+    let source = |name: &str| -> Option<&str> {
+        let own = site
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str());
+        own.or_else(|| BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t))
+    };
     let file = |name: &str| {
-        if is_site_file(name) {
+        if site.iter().any(|(n, _)| n == name) {
             format!("templates/{name}")
         } else {
             format!("templates/{name} (built-in theme)")
         }
     };
+    let at = |name: &str, line: usize, column: usize, message: String| {
+        let diagnostic = Diagnostic::at(file(name), line, column, message);
+        match source(name) {
+            Some(text) => diagnostic.with_excerpt(text, 1),
+            None => diagnostic,
+        }
+    };
     if let ErrorKind::Msg(text) = error.kind() {
         // Checks made when templates are added (unknown filters, components...) arrive as one
         // message holding a report per problem: `error: <what>` then ` --> <name>:<line>:<col>`.
-        let reports = parse_reports(text, &file);
+        let reports = parse_reports(text, &at);
         if !reports.is_empty() {
             return reports;
         }
     }
     vec![match error.kind() {
-        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => Diagnostic::at(
-            file(report.filename()),
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => at(
+            report.filename(),
             report.span().start_line,
             report.span().start_col + 1,
             report.message().to_string(),
@@ -103,7 +113,10 @@ pub fn template_errors(
     }]
 }
 
-fn parse_reports(text: &str, file: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
+fn parse_reports(
+    text: &str,
+    at: &dyn Fn(&str, usize, usize, String) -> Diagnostic,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
@@ -122,7 +135,7 @@ fn parse_reports(text: &str, file: &dyn Fn(&str) -> String) -> Vec<Diagnostic> {
             continue;
         };
         if let (Ok(line_no), Ok(col)) = (line_no.parse(), col.parse()) {
-            found.push(Diagnostic::at(file(name), line_no, col, message));
+            found.push(at(name, line_no, col, message.to_string()));
         }
     }
     found

@@ -139,7 +139,17 @@ fn unknown_fields_are_warnings() {
 fn template_errors_name_the_template_line_and_column() {
     let s = site("basic");
     s.file("templates/page.html", "{% extends \"base.html\" %}\n{% block content %}\n  {{ page.title | nosuchfilter }}\n{% endblock content %}\n");
-    assert_prefixes(&s.errors(), &["templates/page.html:3:"]);
+    let errors = s.errors();
+    assert_prefixes(
+        &errors,
+        &["templates/page.html:3:19: Unknown filter `nosuchfilter`"],
+    );
+    // The template's own line, with the caret under the filter.
+    assert!(
+        errors[0].ends_with("\n  3 |   {{ page.title | nosuchfilter }}\n    |                   ^"),
+        "{}",
+        errors[0]
+    );
 }
 
 #[test]
