@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
+use crate::links::next_link_attribute;
 use crate::site::{Article, Site};
 use crate::xml::{self, clean};
 
@@ -112,28 +113,6 @@ pub fn absolutize(site: &Site, page_url: &str, html: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// The offset just after the next ` href="` or ` src="` (either quote, any case) in `html`,
-/// with the quote that closes the value.
-fn next_link_attribute(html: &str) -> Option<(usize, char)> {
-    let bytes = html.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_whitespace() {
-            for name in ["href=", "src="] {
-                let end = i + 1 + name.len();
-                if bytes.len() > end
-                    && bytes[i + 1..end].eq_ignore_ascii_case(name.as_bytes())
-                    && matches!(bytes[end], b'"' | b'\'')
-                {
-                    return Some((end + 1, bytes[end] as char));
-                }
-            }
-        }
-        i += 1;
-    }
-    None
 }
 
 fn absolute_link(site: &Site, page_url: &str, link: &str) -> String {

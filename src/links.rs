@@ -20,24 +20,78 @@ pub fn broken(site: &Site, outputs: &HashSet<&str>) -> Vec<Diagnostic> {
     let bodies = site
         .articles
         .iter()
-        .map(|a| (a.source.as_path(), a.url.as_str(), &a.links))
+        .map(|a| (a.source.as_path(), a.url.as_str(), &a.body_html))
         .chain(
             site.pages
                 .iter()
-                .map(|p| (p.source.as_path(), p.url.as_str(), &p.links)),
+                .map(|p| (p.source.as_path(), p.url.as_str(), &p.body_html)),
         );
     let mut found = Vec::new();
-    for (source, page_url, links) in bodies {
+    for (source, page_url, html) in bodies {
         let Ok(page) = home.join(page_url) else {
             continue;
         };
-        for link in links {
-            if let Some(missing) = missing_target(&home, &page, link, outputs) {
-                found.push(diagnostic(site, source, link, &missing, outputs));
+        for link in targets(html) {
+            if let Some(missing) = missing_target(&home, &page, &link, outputs) {
+                found.push(diagnostic(site, source, &link, &missing, outputs));
             }
         }
     }
+    // Sorted like every other diagnostic, so `check` and `build` list them alike.
+    found.sort();
     found
+}
+
+/// Every `href` and `src` in `html`, Markdown links and raw HTML alike, unescaped.
+fn targets(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut rest = html;
+    while let Some((at, quote)) = next_link_attribute(rest) {
+        let value = &rest[at..];
+        let end = value.find(quote).unwrap_or(value.len());
+        found.push(unescape(&value[..end]));
+        rest = &value[end..];
+    }
+    found
+}
+
+/// An attribute value as the browser reads it, for the entities a link can hold.
+fn unescape(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    [
+        ("&quot;", "\""),
+        ("&#39;", "'"),
+        ("&#x27;", "'"),
+        ("&lt;", "<"),
+        ("&gt;", ">"),
+        ("&amp;", "&"),
+    ]
+    .iter()
+    .fold(value.to_string(), |v, (entity, c)| v.replace(entity, c))
+}
+
+/// The offset just after the next ` href="` or ` src="` (either quote, any case) in `html`,
+/// with the quote that closes the value.
+pub(crate) fn next_link_attribute(html: &str) -> Option<(usize, char)> {
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            for name in ["href=", "src="] {
+                let end = i + 1 + name.len();
+                if bytes.len() > end
+                    && bytes[i + 1..end].eq_ignore_ascii_case(name.as_bytes())
+                    && matches!(bytes[end], b'"' | b'\'')
+                {
+                    return Some((end + 1, bytes[end] as char));
+                }
+            }
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The site's home as a URL: `base_url` itself, or a stand-in host when it is only a path.

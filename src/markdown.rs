@@ -14,8 +14,6 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// Words of text, for reading time.
     pub word_count: usize,
-    /// Where its Markdown links and images point, as written (for the broken-link check).
-    pub links: Vec<String>,
 }
 
 /// The Markdown extensions newsroom copy uses.
@@ -33,22 +31,12 @@ pub fn render(markdown: &str) -> Rendered {
     add_heading_ids(&mut events);
     let first_paragraph = first_paragraph_text(&events);
     let word_count = count_words(&events);
-    let links = events
-        .iter()
-        .filter_map(|event| match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                Some(dest_url.to_string())
-            }
-            _ => None,
-        })
-        .collect();
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, wrap_tables(events));
     Rendered {
         html,
         first_paragraph,
         word_count,
-        links,
     }
 }
 

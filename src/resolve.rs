@@ -177,7 +177,6 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
             title: source.front.title,
             description: source.front.description,
             body_html: rendered.html,
-            links: rendered.links,
             source: source.path,
         });
     }
@@ -383,7 +382,6 @@ fn article(
         related: Vec::new(),
         aliases,
         feed_html: OnceLock::new(),
-        links: rendered.links,
         source: source.path,
         url: format!("{base_path}{slug}/"),
         slug,

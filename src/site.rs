@@ -74,8 +74,6 @@ pub struct Article {
     /// article: the newest articles are in the site's feed and those of their authors, tags and
     /// category, and would otherwise be rewritten for each.
     pub feed_html: OnceLock<String>,
-    /// Where the body's links point, as written (see [`crate::links`]).
-    pub links: Vec<String>,
 }
 
 /// A lead image.
@@ -126,8 +124,6 @@ pub struct Page {
     pub title: String,
     pub description: Option<String>,
     pub body_html: String,
-    /// Where the body's links point, as written.
-    pub links: Vec<String>,
 }
 
 /// An address from front matter as a link: absolute URLs and `/paths` (under the base path) are

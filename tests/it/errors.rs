@@ -343,7 +343,7 @@ fn the_command_prints_no_colour_when_not_on_a_terminal() {
     assert!(!stderr.contains('\x1b'), "{stderr:?}");
 }
 
-/// `check` fails on links to pages of this site that do not exist; `build` publishes anyway and
+/// `check` fails on links (Markdown or raw HTML) to pages of this site that do not exist; `build` publishes anyway and
 /// warns. Links elsewhere, to anchors, and to pages that exist (however written) are fine.
 #[test]
 fn check_finds_broken_internal_links() {
@@ -354,7 +354,8 @@ fn check_finds_broken_internal_links() {
          Fine: [a](/frigate/), [b](../budget/), [c](/tag/procurement/), [d](https://test.example/about/),\n\
          [e](/frigate/?a=1#comments), [f](#top), [g](mailto:desk@test.example), [h](https://other.example/x),\n\
          [i](/css/sitrep.css), [j](/feed.xml), [k](/author/ann-author/), [l](/bundle/pic.svg), [m](/).\n\n\
-         Broken: [w](/frigat/), [x](/tag/nope/), [y](https://test.example/author/ann-autor/), [z](missing-page/).\n",
+         Broken: [w](/frigat/), [x](/tag/nope/), [y](https://test.example/author/ann-autor/), [z](missing-page/).\n\n\
+         <p>Raw HTML too: <a href=\"/budget/?x=1&amp;y=2\">fine</a> <img src=\"/bundle/pic.svg\" alt=\"\"> <a href='/about-us/'>broken</a></p>\n",
     );
     let result = sitrep::check(&s.options());
     let errors: Vec<String> = match result {
@@ -366,6 +367,7 @@ fn check_finds_broken_internal_links() {
     assert_eq!(
         errors,
         [
+            "content/articles/linker.md: links to /about-us/, which is not on this site (did you mean \"/about/\"?)",
             "content/articles/linker.md: links to /frigat/, which is not on this site (did you mean \"/frigate/\"?)",
             "content/articles/linker.md: links to /tag/nope/, which is not on this site",
             "content/articles/linker.md: links to https://test.example/author/ann-autor/, which is not on this site (did you mean \"/author/ann-author/\"?)",
