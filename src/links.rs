@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use ammonia::Url;
+use rayon::prelude::*;
 
 use crate::error::{Diagnostic, closest};
 use crate::site::Site;
@@ -17,26 +18,28 @@ pub fn broken(site: &Site, outputs: &HashSet<&str>) -> Vec<Diagnostic> {
     let Some(home) = home(site) else {
         return Vec::new();
     };
-    let bodies = site
+    let bodies: Vec<(&Path, &str, &str)> = site
         .articles
         .iter()
-        .map(|a| (a.source.as_path(), a.url.as_str(), &a.body_html))
+        .map(|a| (a.source.as_path(), a.url.as_str(), a.body_html.as_str()))
         .chain(
             site.pages
                 .iter()
-                .map(|p| (p.source.as_path(), p.url.as_str(), &p.body_html)),
-        );
-    let mut found = Vec::new();
-    for (source, page_url, html) in bodies {
-        let Ok(page) = home.join(page_url) else {
-            continue;
-        };
-        for link in targets(html) {
-            if let Some(missing) = missing_target(&home, &page, &link, outputs) {
-                found.push(diagnostic(site, source, &link, &missing, outputs));
-            }
-        }
-    }
+                .map(|p| (p.source.as_path(), p.url.as_str(), p.body_html.as_str())),
+        )
+        .collect();
+    // Every body is scanned on every build: in parallel, like the rest of rendering.
+    let mut found: Vec<Diagnostic> = bodies
+        .par_iter()
+        .flat_map_iter(|&(source, page_url, html)| {
+            let home = &home;
+            let page = home.join(page_url).ok();
+            targets(html).into_iter().filter_map(move |link| {
+                let missing = missing_target(home, page.as_ref()?, &link, outputs)?;
+                Some(diagnostic(site, source, &link, &missing, outputs))
+            })
+        })
+        .collect();
     // Sorted like every other diagnostic, so `check` and `build` list them alike.
     found.sort();
     found
