@@ -6,6 +6,7 @@ mod support;
 mod errors;
 mod extremes;
 mod feeds;
+mod fuzz_corpus;
 mod metadata;
 mod output;
 mod pages;
