@@ -385,3 +385,40 @@ fn check_finds_broken_internal_links() {
         .collect();
     assert_eq!(warned, errors);
 }
+
+/// On a terminal (a pseudo-terminal from `script`, part of every Debian system) errors are
+/// coloured, unless NO_COLOR is set.
+#[cfg(unix)]
+#[test]
+fn the_command_colours_errors_on_a_terminal_unless_no_color() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` to make a terminal");
+        return;
+    }
+    let s = site("basic");
+    s.file("content/articles/frigate.md", "---\ntitle: yaml\n---\n");
+    let on_terminal = |no_color: bool| {
+        let mut command = Command::new("script");
+        command.args(["-qec"]).arg(format!(
+            "'{}' check --root '{}'",
+            env!("CARGO_BIN_EXE_sitrep"),
+            s.root().display()
+        ));
+        command.arg("/dev/null").env_remove("NO_COLOR");
+        if no_color {
+            command.env("NO_COLOR", "1");
+        }
+        String::from_utf8(command.output().unwrap().stdout).unwrap()
+    };
+    let coloured = on_terminal(false);
+    assert!(
+        coloured.contains("\x1b[1;31merror\x1b[0m: content/articles/frigate.md:1:1"),
+        "{coloured:?}"
+    );
+    let plain = on_terminal(true);
+    assert!(
+        plain.contains("error: content/articles/frigate.md:1:1"),
+        "{plain:?}"
+    );
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+}
