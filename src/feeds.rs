@@ -10,6 +10,11 @@ use crate::links::next_link_attribute;
 use crate::site::{Article, Site};
 use crate::xml::{self, clean};
 
+/// How many of an article's tags its feed items carry as categories. Every tag has a feed of its
+/// own, so without a bound an article with thousands of tags would put thousands of categories
+/// in thousands of feeds: output that grows with the square of its tags.
+pub const FEED_TAGS: usize = 20;
+
 /// The `feed` value of the feed template.
 #[derive(Serialize)]
 pub struct FeedView<'a> {
@@ -34,7 +39,7 @@ pub struct ItemView<'a> {
     pub pub_date: String,
     /// Author names, one `dc:creator` each.
     pub creators: Vec<Cow<'a, str>>,
-    /// The category, then the tags.
+    /// The category, then the first [`FEED_TAGS`] tags.
     pub categories: Vec<Cow<'a, str>>,
     pub summary: Cow<'a, str>,
     /// The full body, with absolute links, after the lead image if there is one.
@@ -64,7 +69,7 @@ impl<'a> FeedView<'a> {
                     categories: article
                         .category
                         .iter()
-                        .chain(&article.tags)
+                        .chain(article.tags.iter().take(FEED_TAGS))
                         .map(|t| clean(&t.name))
                         .collect(),
                     summary: clean(&article.summary),

@@ -192,3 +192,29 @@ fn the_lead_image_leads_the_content() {
     );
     assert_eq!(img.value().attr("alt"), Some("A frigate at sea"));
 }
+
+/// An article with hundreds of tags appears in hundreds of tag feeds; each of its items carries
+/// the section and the first 20 tags, so the feeds grow with the tags, not with their square.
+#[test]
+fn feed_items_carry_a_bounded_number_of_tags() {
+    let s = site("basic");
+    let tags: Vec<String> = (0..300).map(|i| format!("\"T{i}\"")).collect();
+    s.file(
+        "content/articles/many.md",
+        &format!(
+            "+++\ntitle = \"Many\"\ndate = 2026-11-25\nauthor = \"ann-author\"\ncategory = \"News\"\ntags = [{}]\n+++\nBody.\n",
+            tags.join(", ")
+        ),
+    );
+    let built = s.build();
+    for path in ["feed.xml", "tag/t0/feed.xml", "tag/t299/feed.xml"] {
+        let channel = feed(&built, path);
+        let item = &channel.items()[0];
+        assert_eq!(item.link(), Some("https://test.example/many/"));
+        let names: Vec<&str> = item.categories().iter().map(|c| c.name()).collect();
+        let expected: Vec<String> = std::iter::once("News".to_string())
+            .chain((0..sitrep::feeds::FEED_TAGS).map(|i| format!("T{i}")))
+            .collect();
+        assert_eq!(names, expected, "{path}");
+    }
+}
