@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::links::next_link_attribute;
+use crate::links::link_values;
 use crate::site::{Article, Site};
 use crate::xml::{self, clean};
 
@@ -108,15 +108,13 @@ fn feed_html(site: &Site, article: &Article) -> String {
 /// site, where a link relative to the article's page would lead nowhere.
 pub fn absolutize(site: &Site, page_url: &str, html: &str) -> String {
     let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
-    while let Some((at, quote)) = next_link_attribute(rest) {
-        out.push_str(&rest[..at]);
-        let value_and_after = &rest[at..];
-        let end = value_and_after.find(quote).unwrap_or(value_and_after.len());
-        out.push_str(&absolute_link(site, page_url, &value_and_after[..end]));
-        rest = &value_and_after[end..];
+    let mut done = 0;
+    for value in link_values(html) {
+        out.push_str(&html[done..value.start]);
+        out.push_str(&absolute_link(site, page_url, &html[value.clone()]));
+        done = value.end;
     }
-    out.push_str(rest);
+    out.push_str(&html[done..]);
     out
 }
 

@@ -47,15 +47,24 @@ pub fn broken(site: &Site, outputs: &HashSet<&str>) -> Vec<Diagnostic> {
 
 /// Every `href` and `src` in `html`, Markdown links and raw HTML alike, unescaped.
 fn targets(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut rest = html;
-    while let Some((at, quote)) = next_link_attribute(rest) {
-        let value = &rest[at..];
-        let end = value.find(quote).unwrap_or(value.len());
-        found.push(unescape(&value[..end]));
-        rest = &value[end..];
+    link_values(html)
+        .into_iter()
+        .map(|value| unescape(&html[value]))
+        .collect()
+}
+
+/// Where the value of each ` href="…"` and ` src="…"` (either quote, any case) lies in `html`,
+/// as byte ranges in order: for reading links here and for rewriting them in feeds.
+pub(crate) fn link_values(html: &str) -> Vec<std::ops::Range<usize>> {
+    let mut values = Vec::new();
+    let mut from = 0;
+    while let Some((at, quote)) = next_link_attribute(&html[from..]) {
+        let start = from + at;
+        let end = html[start..].find(quote).map_or(html.len(), |i| start + i);
+        values.push(start..end);
+        from = end;
     }
-    found
+    values
 }
 
 /// An attribute value as the browser reads it, for the entities a link can hold.
@@ -77,7 +86,7 @@ fn unescape(value: &str) -> String {
 
 /// The offset just after the next ` href="` or ` src="` (either quote, any case) in `html`,
 /// with the quote that closes the value.
-pub(crate) fn next_link_attribute(html: &str) -> Option<(usize, char)> {
+fn next_link_attribute(html: &str) -> Option<(usize, char)> {
     let bytes = html.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
