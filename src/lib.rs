@@ -25,6 +25,7 @@ pub mod related;
 pub mod render;
 pub mod resolve;
 pub mod sanitize;
+pub mod scaffold;
 pub mod search;
 pub mod site;
 pub mod sitemap;

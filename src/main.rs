@@ -50,6 +50,50 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Write a new article, author or comment file (never overwriting one).
+    New {
+        #[command(subcommand)]
+        what: New,
+        /// The site folder.
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+    },
+    /// Make a new site in DIR (absent or empty) with the default theme copied out to customise.
+    Init {
+        /// The folder for the new site.
+        dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum New {
+    /// A draft article with a slug made from the headline and today's date.
+    Article {
+        /// The headline.
+        headline: String,
+        /// The author's id (a file stem under content/authors); needed when the site has several.
+        #[arg(long)]
+        author: Option<String>,
+        /// Make a folder (articles/<slug>/index.md) to keep images beside the article.
+        #[arg(long)]
+        bundle: bool,
+    },
+    /// An author file, content/authors/ID.toml.
+    Author {
+        /// The author's id: lower-case letters, digits and hyphens, such as maren-holt.
+        id: String,
+    },
+    /// A reader comment, its Markdown body read from standard input (the moderation step).
+    Comment {
+        /// The slug of the article commented on.
+        article: String,
+        /// The commenter's name as they gave it.
+        #[arg(long)]
+        author: String,
+        /// The id of the comment this one replies to.
+        #[arg(long)]
+        parent: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -96,6 +140,8 @@ fn main() -> ExitCode {
             };
             (sitrep::check(&options), false)
         }
+        Command::New { what, root } => return written(new(what, &root, now)),
+        Command::Init { dir } => return written(sitrep::scaffold::init(&dir)),
     };
     match result {
         Ok(report) => {
@@ -116,6 +162,54 @@ fn main() -> ExitCode {
                 if n == 1 { "" } else { "s" }
             );
             ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `sitrep new`.
+fn new(
+    what: New,
+    root: &std::path::Path,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<PathBuf>, Error> {
+    use sitrep::scaffold;
+    let one = match what {
+        New::Article {
+            headline,
+            author,
+            bundle,
+        } => scaffold::new_article(root, &headline, author.as_deref(), bundle, now),
+        New::Author { id } => scaffold::new_author(root, &id),
+        New::Comment {
+            article,
+            author,
+            parent,
+        } => {
+            let mut body = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut body).map_err(|source| {
+                Error::Io {
+                    path: PathBuf::from("(standard input)"),
+                    source,
+                }
+            })?;
+            scaffold::new_comment(root, &article, &author, parent.as_deref(), &body, now)
+        }
+    };
+    one.map(|path| vec![path])
+}
+
+/// Prints the files `new` or `init` wrote, or its error.
+fn written(result: Result<Vec<PathBuf>, Error>) -> ExitCode {
+    match result {
+        Ok(paths) => {
+            for path in paths {
+                println!("wrote {}", path.display());
+            }
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("error: {e}");
