@@ -19,8 +19,8 @@ pub struct Authors {
 impl Authors {
     /// Reads every author file; `failed` are the ids whose files could not be read.
     pub fn new(
-        sources: Vec<Source<AuthorFront>>,
-        failed: HashSet<String>,
+        sources: &[Source<AuthorFront>],
+        failed: &HashSet<String>,
         base_path: &str,
         diagnostics: &mut Diagnostics,
     ) -> Authors {
@@ -33,7 +33,7 @@ impl Authors {
                 ));
                 continue;
             }
-            let front = source.front;
+            let front = source.front.clone();
             let author = Author {
                 url: format!("{base_path}author/{}/", source.stem),
                 id: source.stem.clone(),
@@ -59,8 +59,16 @@ impl Authors {
                 // Newsroom-written, but a `javascript:` here would still be a link on every page.
                 website: front.website.as_deref().and_then(sanitize::safe_website),
             };
-            by_id.insert(source.stem, author);
+            by_id.insert(source.stem.clone(), author);
         }
+        Authors {
+            by_id,
+            failed: failed.clone(),
+        }
+    }
+
+    /// The authors of a site already resolved; `failed` as for [`Authors::new`].
+    pub fn known(by_id: BTreeMap<String, Author>, failed: HashSet<String>) -> Authors {
         Authors { by_id, failed }
     }
 

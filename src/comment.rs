@@ -12,14 +12,14 @@ use crate::{sanitize, slugs};
 
 /// The thread of one article from its comment files; every problem goes to `diagnostics`.
 pub fn thread(
-    comments: Vec<CommentSource>,
+    comments: &[&CommentSource],
     authors: &Authors,
     max_depth: usize,
     diagnostics: &mut Diagnostics,
 ) -> Thread {
     let mut path_of: HashMap<String, PathBuf> = HashMap::new();
     let mut checked = Vec::with_capacity(comments.len());
-    for CommentSource { source, .. } in comments {
+    for CommentSource { source, .. } in comments.iter().copied() {
         if let Err(why) = slugs::check(&source.stem) {
             diagnostics.error(Diagnostic::new(
                 &source.path,
@@ -27,11 +27,12 @@ pub fn thread(
             ));
             continue;
         }
-        let front = source.front;
+        let front = &source.front;
         let author_id = front
             .author_id
+            .clone()
             .filter(|id| authors.check(id, "author_id", &source.path, diagnostics));
-        let email_hash = front.email_hash.filter(|hash| {
+        let email_hash = front.email_hash.as_ref().filter(|hash| {
             let ok = sanitize::is_email_hash(hash);
             if !ok {
                 diagnostics.warn(Diagnostic::new(
@@ -41,11 +42,11 @@ pub fn thread(
             }
             ok
         });
-        path_of.insert(source.stem.clone(), source.path);
+        path_of.insert(source.stem.clone(), source.path.clone());
         checked.push(Comment {
-            id: source.stem,
-            parent: front.parent,
-            author: front.author,
+            id: source.stem.clone(),
+            parent: front.parent.clone(),
+            author: front.author.clone(),
             date: front.date,
             website: front.website.as_deref().and_then(sanitize::safe_website),
             email_hash: email_hash.map(|h| h.to_ascii_lowercase()),

@@ -17,10 +17,19 @@ pub struct Source<F> {
     pub stem: String,
     pub front: F,
     pub body: String,
+    /// Different for every read of every file (see [`next_version`]), so `serve` can tell
+    /// which results of the last build still hold without comparing texts.
+    pub version: u64,
+}
+
+/// A number no earlier read was given.
+pub fn next_version() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// An article's front matter.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ArticleFront {
     pub title: String,
     pub date: Date,

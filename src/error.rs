@@ -141,7 +141,7 @@ fn printable(text: &str) -> String {
 
 /// Errors and warnings gathered while a stage runs; a stage fails at its end if any error was
 /// found, so the user sees every problem at once.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Diagnostics {
     pub errors: Vec<Diagnostic>,
     pub warnings: Vec<Diagnostic>,

@@ -100,7 +100,7 @@ fn feed_html(site: &Site, article: &Article) -> String {
             xml::escape(&image.alt)
         ));
     }
-    html.push_str(&absolutize(site, &article.url, &article.body_html));
+    html.push_str(&absolutize(site, &article.url, &article.body.html));
     clean(&html).into_owned()
 }
 

@@ -14,19 +14,21 @@ pub mod content;
 pub mod error;
 pub mod feeds;
 pub mod front_matter;
-mod fs;
+pub(crate) mod fs;
 pub mod links;
 pub mod load;
 pub mod markdown;
 pub mod meta;
 pub mod output;
 pub mod pages;
+pub mod patch;
 pub mod related;
 pub mod render;
 pub mod resolve;
 pub mod sanitize;
 pub mod scaffold;
 pub mod search;
+pub mod serve;
 pub mod site;
 pub mod sitemap;
 pub mod slugs;
@@ -168,7 +170,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         None => fs::absolute(&sources.root.join("public"))?,
     };
     check_output_location(&sources.root, &output)?;
-    let (site, tera) = resolve_with_templates(sources, options)?;
+    let (site, tera) = prepare(&sources, options, &mut resolve::Cache::default())?;
     clock.lap("resolve");
 
     let staging = output::Staging::create(&output)?;
@@ -202,7 +204,7 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
     let mut clock = Clock::start();
     let sources = load::load(&options.root)?;
     clock.lap("load");
-    let (site, tera) = resolve_with_templates(sources, options)?;
+    let (site, tera) = prepare(&sources, options, &mut resolve::Cache::default())?;
     clock.lap("resolve");
     let mut counts = render::render(&site, &tera, &output::Discard)?;
     clock.lap("render");
@@ -216,13 +218,15 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
     Ok(report(&site, counts, None, clock))
 }
 
-/// Resolves the site and parses its templates, reporting the errors of both together.
-fn resolve_with_templates(
-    sources: load::Sources,
+/// Resolves the site (reusing what `cache` holds) and parses its templates, reporting the errors
+/// of both together.
+pub fn prepare(
+    sources: &load::Sources,
     options: &BuildOptions,
+    cache: &mut resolve::Cache,
 ) -> Result<(site::Site, tera::Tera)> {
     let tera = templates::load(&sources.templates);
-    let site = resolve::resolve(sources, &options.resolve_options());
+    let site = resolve::resolve_cached(sources, &options.resolve_options(), cache);
     let (site, mut tera) = error::both(site, tera)?;
     tera.global_context()
         .insert("site", &render::site_view(&site));

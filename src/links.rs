@@ -21,7 +21,7 @@ pub fn broken(site: &Site, outputs: &HashSet<&str>) -> Vec<Diagnostic> {
     let bodies: Vec<(&Path, &str, &str)> = site
         .articles
         .iter()
-        .map(|a| (a.source.as_path(), a.url.as_str(), a.body_html.as_str()))
+        .map(|a| (a.source.as_path(), a.url.as_str(), a.body.html.as_str()))
         .chain(
             site.pages
                 .iter()

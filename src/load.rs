@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::Config;
 use crate::content::{
-    ArticleFront, Asset, AuthorFront, CommentFront, CommentSource, PageFront, Source,
+    ArticleFront, Asset, AuthorFront, CommentFront, CommentSource, PageFront, Source, next_version,
 };
 use crate::error::{Diagnostic, Diagnostics, Error, Result, relative};
 use crate::front_matter;
@@ -245,7 +245,7 @@ fn files_with_ext(
 /// A file to read, with the name it gives its item (its stem, or its bundle's folder).
 type Named = (PathBuf, String);
 
-type Parsed<F> = std::result::Result<(Source<F>, Vec<Diagnostic>), Diagnostic>;
+pub(crate) type Parsed<F> = std::result::Result<(Source<F>, Vec<Diagnostic>), Diagnostic>;
 
 /// Reads and parses files in parallel; results keep the sorted order of `files`. Also returns
 /// the names of the files that failed.
@@ -276,7 +276,7 @@ fn read_all<F: Send>(
     (sources, failed)
 }
 
-fn read_one<F>(
+pub(crate) fn read_one<F>(
     root: &Path,
     path: PathBuf,
     stem: String,
@@ -303,7 +303,7 @@ fn walk(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> 
     files
 }
 
-fn read_text(rel: &Path, path: &Path) -> std::result::Result<String, Diagnostic> {
+pub(crate) fn read_text(rel: &Path, path: &Path) -> std::result::Result<String, Diagnostic> {
     let unreadable = |why: String| Diagnostic::new(rel, format!("cannot read this file: {why}"));
     let bytes = fs::read(path).map_err(|e| match e {
         Error::Io { source, .. } => unreadable(source.to_string()),
@@ -312,7 +312,11 @@ fn read_text(rel: &Path, path: &Path) -> std::result::Result<String, Diagnostic>
     String::from_utf8(bytes).map_err(|_| unreadable("it is not UTF-8 text".to_string()))
 }
 
-fn markdown_source<F: DeserializeOwned>(path: PathBuf, stem: String, text: &str) -> Parsed<F> {
+pub(crate) fn markdown_source<F: DeserializeOwned>(
+    path: PathBuf,
+    stem: String,
+    text: &str,
+) -> Parsed<F> {
     let split = front_matter::split(&path, text)?;
     let (front, warnings) = front_matter::parse_toml(&path, split.front_matter, split.line_offset)?;
     let body = split.body.to_string();
@@ -322,12 +326,17 @@ fn markdown_source<F: DeserializeOwned>(path: PathBuf, stem: String, text: &str)
             stem,
             front,
             body,
+            version: next_version(),
         },
         warnings,
     ))
 }
 
-fn toml_source<F: DeserializeOwned>(path: PathBuf, stem: String, text: &str) -> Parsed<F> {
+pub(crate) fn toml_source<F: DeserializeOwned>(
+    path: PathBuf,
+    stem: String,
+    text: &str,
+) -> Parsed<F> {
     let (front, warnings) = front_matter::parse_toml(&path, text, 0)?;
     Ok((
         Source {
@@ -335,6 +344,7 @@ fn toml_source<F: DeserializeOwned>(path: PathBuf, stem: String, text: &str) -> 
             stem,
             front,
             body: String::new(),
+            version: next_version(),
         },
         warnings,
     ))
@@ -347,12 +357,12 @@ fn file_stem(path: &Path) -> String {
 }
 
 /// Dot-files (editor swap files, `.DS_Store`) are skipped without a word.
-fn is_hidden(rel: &Path) -> bool {
+pub(crate) fn is_hidden(rel: &Path) -> bool {
     rel.components()
         .any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')))
 }
 
-fn slash_path(path: &Path) -> String {
+pub(crate) fn slash_path(path: &Path) -> String {
     path.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

@@ -50,6 +50,16 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Preview the site with drafts, rebuilding and reloading open pages on every change.
+    Serve {
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (127.0.0.1 only); the next free one if it is taken. 0 lets the
+        /// system choose.
+        #[arg(long, default_value_t = sitrep::serve::DEFAULT_PORT)]
+        port: u16,
+    },
     /// Write a new article, author or comment file (never overwriting one).
     New {
         #[command(subcommand)]
@@ -140,6 +150,7 @@ fn main() -> ExitCode {
             };
             (sitrep::check(&options), false)
         }
+        Command::Serve { root, port } => return serve(root, port),
         Command::New { what, root } => return written(new(what, &root, now)),
         Command::Init { dir } => return written(sitrep::scaffold::init(&dir)),
     };
@@ -163,6 +174,57 @@ fn main() -> ExitCode {
             );
             ExitCode::FAILURE
         }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `sitrep serve` until the process is stopped, printing what happens.
+fn serve(root: PathBuf, port: u16) -> ExitCode {
+    use sitrep::serve::Event;
+    let report = |event: Event| match event {
+        Event::Ready { url } => {
+            println!(
+                "serving {} at {url} (drafts shown; Ctrl-C stops)",
+                root.display()
+            );
+            // Scripts and tests read the address as soon as it is there.
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+        }
+        Event::Built {
+            changed,
+            elapsed,
+            pages,
+            warnings,
+        } => {
+            print_warnings(&warnings);
+            let what = match changed {
+                0 => "built".to_string(),
+                1 => "rebuilt after 1 change".to_string(),
+                n => format!("rebuilt after {n} changes"),
+            };
+            println!("{what}: {pages} outputs in {} ms", elapsed.as_millis());
+        }
+        Event::Reloaded => println!("static files changed: pages reloaded"),
+        Event::Failed { errors } => {
+            for error in &errors {
+                print_diagnostic(Level::Error, error);
+            }
+            eprintln!(
+                "{} error{}: the browser shows them until they are fixed",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+        }
+    };
+    let options = sitrep::serve::ServeOptions {
+        root: root.clone(),
+        port,
+    };
+    match sitrep::serve::serve(&options, &report) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

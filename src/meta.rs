@@ -106,7 +106,7 @@ impl Meta {
             "mainEntityOfPage": { "@type": "WebPage", "@id": meta.canonical },
             "articleSection": article.category.as_ref().map(|c| c.name.as_str()),
             "keywords": article.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-            "wordCount": article.word_count,
+            "wordCount": article.body.word_count,
             "commentCount": article.thread.count,
         });
         meta.og_type = "article";

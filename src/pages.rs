@@ -10,57 +10,64 @@ use crate::meta::{Crumb, Meta};
 use crate::site::Site;
 use crate::views::{ArticleView, AuthorView, Card, Link, Pagination, ThreadView};
 
-/// One output to render with a template.
-pub enum Job<'a> {
+/// One output to render with a template. Owns what it names, so `serve` can keep the list beside
+/// the site and render any one of them when it is asked for.
+#[derive(Debug, Clone)]
+pub enum Job {
     Article(usize),
     Page(usize),
     /// A page of a list: home, an author's archive, a tag or a category.
-    List(List<'a>),
+    List(List),
     Authors,
     Search,
     NotFound,
     /// A redirect from an old address (output path) to an article.
     Redirect {
         article: usize,
-        path: &'a str,
+        path: String,
     },
     /// An RSS feed of a list's newest articles.
-    Feed(List<'a>),
+    Feed(List),
 }
 
 /// A list of articles, or one page of it.
-pub struct List<'a> {
+#[derive(Debug, Clone)]
+pub struct List {
     /// The list's own folder, such as `author/maren-holt/` (`""` for home).
     pub folder: String,
-    pub subject: Subject<'a>,
+    pub subject: Subject,
     /// The articles on this page (or in this feed), newest first.
-    pub articles: &'a [usize],
+    pub articles: Vec<usize>,
     pub page: usize,
     pub total: usize,
 }
 
 /// What a list is about.
-#[derive(Clone)]
-pub enum Subject<'a> {
+#[derive(Debug, Clone)]
+pub enum Subject {
     Home,
-    Author(&'a str),
-    Taxonomy { kind: &'static str, name: &'a str },
+    Author(String),
+    Taxonomy { kind: &'static str, name: String },
 }
 
 /// Every output, in a fixed order; `all` lists every article, for the home page and site feed.
-pub fn jobs<'a>(site: &'a Site, all: &'a [usize]) -> Vec<Job<'a>> {
+pub fn jobs(site: &Site, all: &[usize]) -> Vec<Job> {
     let mut jobs: Vec<Job> = (0..site.articles.len()).map(Job::Article).collect();
     jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.extend([Job::Authors, Job::Search, Job::NotFound]);
     let mut lists = vec![(String::new(), Subject::Home, all)];
     for (id, articles) in &site.by_author {
-        lists.push((format!("author/{id}/"), Subject::Author(id), articles));
+        lists.push((
+            format!("author/{id}/"),
+            Subject::Author(id.clone()),
+            articles,
+        ));
     }
     for (kind, map) in [("tag", &site.tags), ("category", &site.categories)] {
         for taxon in map.values() {
             let subject = Subject::Taxonomy {
                 kind,
-                name: &taxon.name,
+                name: taxon.name.clone(),
             };
             lists.push((format!("{kind}/{}/", taxon.slug), subject, &taxon.articles));
         }
@@ -74,7 +81,7 @@ pub fn jobs<'a>(site: &'a Site, all: &'a [usize]) -> Vec<Job<'a>> {
             jobs.push(Job::List(List {
                 folder: folder.clone(),
                 subject: subject.clone(),
-                articles: &articles[from..to],
+                articles: articles[from..to].to_vec(),
                 page,
                 total,
             }));
@@ -83,23 +90,21 @@ pub fn jobs<'a>(site: &'a Site, all: &'a [usize]) -> Vec<Job<'a>> {
         jobs.push(Job::Feed(List {
             folder,
             subject,
-            articles: newest,
+            articles: newest.to_vec(),
             page: 1,
             total: 1,
         }));
     }
     for (i, article) in site.articles.iter().enumerate() {
-        jobs.extend(
-            article
-                .aliases
-                .iter()
-                .map(|path| Job::Redirect { article: i, path }),
-        );
+        jobs.extend(article.aliases.iter().map(|path| Job::Redirect {
+            article: i,
+            path: path.clone(),
+        }));
     }
     jobs
 }
 
-impl Job<'_> {
+impl Job {
     /// Where the output goes, relative to the output folder.
     pub fn path(&self, site: &Site) -> String {
         match self {
@@ -109,7 +114,7 @@ impl Job<'_> {
             Job::Search => "search/index.html".to_string(),
             Job::NotFound => "404.html".to_string(),
             Job::List(list) => format!("{}index.html", list_folder(&list.folder, list.page)),
-            Job::Redirect { path, .. } => path.to_string(),
+            Job::Redirect { path, .. } => path.clone(),
             Job::Feed(list) => format!("{}feed.xml", list.folder),
         }
     }
@@ -129,7 +134,7 @@ impl Job<'_> {
             )),
             Job::List(list) => Some((
                 site.link(&list_folder(&list.folder, list.page)),
-                site.newest(list.articles),
+                site.newest(&list.articles),
             )),
             Job::Search | Job::NotFound | Job::Redirect { .. } | Job::Feed(_) => None,
         }
@@ -233,7 +238,7 @@ impl Job<'_> {
                     &description,
                     &url,
                     &self.path(site),
-                    list.articles,
+                    &list.articles,
                 );
                 context.insert("feed", &feed);
                 ("feed.xml", title, Meta::default())
@@ -269,7 +274,7 @@ fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static st
     let template = match &list.subject {
         Subject::Home => "index.html",
         Subject::Author(id) => {
-            context.insert("author", &AuthorView::new(site, &site.authors[*id]));
+            context.insert("author", &AuthorView::new(site, &site.authors[id]));
             crumbs.push(("Authors".to_string(), site.link("authors/")));
             crumbs.push((name.clone(), site.link(&list.folder)));
             "author.html"
@@ -295,7 +300,7 @@ fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static st
         (_, n) => page_title(&name, n),
     };
     let mut meta = Meta::page(site, &title, &description, &url, &crumbs);
-    match list.subject {
+    match &list.subject {
         Subject::Home => {}
         Subject::Author(id) => {
             meta = meta.with_feed(site.title_with(&name), feed_url);
@@ -311,7 +316,7 @@ fn list_title(site: &Site, list: &List) -> (String, String) {
     match &list.subject {
         Subject::Home => (site.config.title.clone(), site.config.description.clone()),
         Subject::Author(id) => {
-            let name = site.authors[*id].name.clone();
+            let name = site.authors[id].name.clone();
             let description = format!("Articles by {name}");
             (name, description)
         }

@@ -39,6 +39,70 @@ pub fn render(site: &Site, tera: &Tera, sink: &dyn Sink) -> Result<RenderCounts>
     render_with_progress(site, tera, sink, &|_, _| {})
 }
 
+/// Every output of a site, planned but not yet rendered: the templated ones with the path of
+/// each, and the generated files with their text. No two claim one path.
+pub struct Outputs {
+    pub jobs: Vec<Job>,
+    /// Where each job goes, in the order of `jobs`.
+    pub paths: Vec<String>,
+    /// Sitemaps, the search index, robots.txt and the theme's files, with their text.
+    pub generated: Vec<(String, String)>,
+}
+
+impl Outputs {
+    /// Plans the outputs of `site`; fails if two would take one path.
+    pub fn plan(site: &Site) -> Result<Outputs> {
+        Outputs::plan_with(site, true)
+    }
+
+    /// Plans the outputs but leaves `generated` empty: `serve` makes those files only when
+    /// asked for (see [`generated_files`]), since most edits are previewed without them. The
+    /// paths they always take are still claimed.
+    pub fn plan_pages(site: &Site) -> Result<Outputs> {
+        Outputs::plan_with(site, false)
+    }
+
+    fn plan_with(site: &Site, generate: bool) -> Result<Outputs> {
+        let all: Vec<usize> = (0..site.articles.len()).collect();
+        let jobs = pages::jobs(site, &all);
+        let (generated, names) = if generate {
+            let generated = generated_files(site, &jobs);
+            let names = generated.iter().map(|(path, _)| path.clone()).collect();
+            (generated, names)
+        } else {
+            (Vec::new(), fixed_names(site))
+        };
+        check_paths(site, &jobs, &names)?;
+        let paths = jobs.iter().map(|job| job.path(site)).collect();
+        Ok(Outputs {
+            jobs,
+            paths,
+            generated,
+        })
+    }
+
+    /// Every path the site publishes, copied files included.
+    pub fn all_paths<'a>(&'a self, site: &'a Site) -> HashSet<&'a str> {
+        self.paths
+            .iter()
+            .map(String::as_str)
+            .chain(self.generated.iter().map(|(path, _)| path.as_str()))
+            .chain(site.files.iter().map(|(_, path)| path.as_str()))
+            .collect()
+    }
+}
+
+/// Renders one templated output; errors name the template, line and column.
+pub fn render_job(
+    site: &Site,
+    tera: &Tera,
+    job: &Job,
+) -> std::result::Result<String, Vec<Diagnostic>> {
+    let (template, context) = job.context(site);
+    tera.render(template, &context)
+        .map_err(|e| templates::template_errors(&e, &site.templates))
+}
+
 /// Tells `progress` (done, total) now and then as outputs are rendered.
 pub fn render_with_progress(
     site: &Site,
@@ -46,33 +110,25 @@ pub fn render_with_progress(
     sink: &dyn Sink,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderCounts> {
-    let all: Vec<usize> = (0..site.articles.len()).collect();
-    let jobs = pages::jobs(site, &all);
-    let generated = generated_files(site, &jobs);
-    check_paths(site, &jobs, &generated)?;
-    let paths: Vec<String> = jobs.iter().map(|job| job.path(site)).collect();
-    let outputs: HashSet<&str> = paths
-        .iter()
-        .map(String::as_str)
-        .chain(generated.iter().map(|(path, _)| path.as_str()))
-        .chain(site.files.iter().map(|(_, path)| path.as_str()))
-        .collect();
-    let broken_links = links::broken(site, &outputs);
+    let outputs = Outputs::plan(site)?;
+    let broken_links = links::broken(site, &outputs.all_paths(site));
+    let Outputs {
+        jobs,
+        paths,
+        generated,
+    } = &outputs;
 
     let done = AtomicUsize::new(0);
     let outcomes: Vec<std::result::Result<(), Vec<Diagnostic>>> = jobs
         .par_iter()
-        .map(|job| {
-            let (template, context) = job.context(site);
-            let text = tera
-                .render(template, &context)
-                .map_err(|e| templates::template_errors(&e, &site.templates))?;
-            let path = job.path(site);
+        .zip(paths)
+        .map(|(job, path)| {
+            let text = render_job(site, tera, job)?;
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if n.is_multiple_of(500) || n == jobs.len() {
                 progress(n, jobs.len());
             }
-            sink.write(&path, text.as_bytes())
+            sink.write(path, text.as_bytes())
                 .map_err(|e| vec![Diagnostic::new(path, e.to_string())])
         })
         .collect();
@@ -82,7 +138,7 @@ pub fn render_with_progress(
     }
     diagnostics.finish()?;
 
-    for (path, text) in &generated {
+    for (path, text) in generated {
         sink.write(path, text.as_bytes())?;
     }
     let copied: Vec<Result<()>> = site
@@ -91,10 +147,7 @@ pub fn render_with_progress(
         .map(|(from, to)| sink.copy(from, to))
         .collect();
     copied.into_iter().collect::<Result<Vec<()>>>()?;
-    let pages = jobs
-        .iter()
-        .filter(|j| j.path(site).ends_with(".html"))
-        .count();
+    let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
     Ok(RenderCounts {
         pages,
         files: jobs.len() + generated.len() + site.files.len(),
@@ -104,7 +157,7 @@ pub fn render_with_progress(
 
 /// The files sitrep writes without a template: sitemaps, the search index, robots.txt and the
 /// theme's stylesheet and scripts (the last two only where the site has none of its own).
-fn generated_files(site: &Site, jobs: &[Job]) -> Vec<(String, String)> {
+pub fn generated_files(site: &Site, jobs: &[Job]) -> Vec<(String, String)> {
     let entries: Vec<_> = jobs
         .iter()
         .filter_map(|job| job.sitemap_entry(site))
@@ -119,29 +172,51 @@ fn generated_files(site: &Site, jobs: &[Job]) -> Vec<(String, String)> {
             .iter()
             .map(|(p, t)| (p.to_string(), t.to_string())),
     );
-    let site_has = |path: &str| site.files.iter().any(|(_, p)| p == path);
-    files.extend(defaults.into_iter().filter(|(path, _)| !site_has(path)));
+    files.extend(
+        defaults
+            .into_iter()
+            .filter(|(path, _)| !site_has(site, path)),
+    );
     files
+}
+
+/// The paths [`generated_files`] always takes (a large sitemap's parts aside), without making
+/// the files.
+fn fixed_names(site: &Site) -> Vec<String> {
+    let defaults = ["robots.txt"]
+        .into_iter()
+        .chain(templates::BUILTIN_STATIC.iter().map(|(path, _)| *path))
+        .filter(|path| !site_has(site, path));
+    ["sitemap.xml", "news-sitemap.xml", "search-index.json"]
+        .into_iter()
+        .chain(defaults)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether the site publishes a file of its own at `path`, which replaces sitrep's default.
+fn site_has(site: &Site, path: &str) -> bool {
+    site.files.iter().any(|(_, p)| p == path)
 }
 
 /// Fails if two outputs would take one path, or one would need a folder where another is a
 /// file: a static or bundle file, or an alias, may not replace a page, and two aliases may not
 /// share an address.
-fn check_paths(site: &Site, jobs: &[Job], generated: &[(String, String)]) -> Result<()> {
+fn check_paths(site: &Site, jobs: &[Job], generated: &[String]) -> Result<()> {
     let mut claims = Claims::default();
     let mut diagnostics = Diagnostics::default();
     // What sitrep makes is claimed first, so a clash is always reported against a user's file.
     for job in jobs.iter().filter(|j| !matches!(j, Job::Redirect { .. })) {
         claims.claim(job.path(site), None, "", &mut diagnostics);
     }
-    for (path, _) in generated {
+    for path in generated {
         claims.claim(path.clone(), None, "", &mut diagnostics);
     }
     for job in jobs {
         if let Job::Redirect { article, path } = job {
             let source = site.articles[*article].source.clone();
             claims.claim(
-                path.to_string(),
+                path.clone(),
                 Some(source),
                 "an alias of this article",
                 &mut diagnostics,

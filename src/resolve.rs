@@ -3,8 +3,9 @@
 //! indexes built. Every problem is collected; the stage fails at its end with all of them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
@@ -14,7 +15,7 @@ use crate::config::Config;
 use crate::content::{ArticleFront, CommentSource, Source};
 use crate::error::{Diagnostic, Diagnostics, Result, did_you_mean, relative};
 use crate::load::Sources;
-use crate::site::{Article, Image, Page, Site, Taxon, TaxonRef, resolve_link};
+use crate::site::{Article, Image, Page, Site, Status, Taxon, TaxonRef, resolve_link};
 use crate::thread::Thread;
 use crate::{comment, markdown, related, slugs};
 
@@ -30,19 +31,97 @@ pub struct ResolveOptions {
 }
 
 /// An article whose slug and byline are settled, before its Markdown and comments are.
-struct Pending {
-    source: Source<ArticleFront>,
+struct Pending<'a> {
+    source: &'a Source<ArticleFront>,
     slug: String,
     authors: Vec<String>,
     aliases: Vec<String>,
-    published: bool,
+    published: Option<Status>,
+}
+
+/// What the last resolve made that the next can reuse when its inputs are the same: the costly
+/// parts (Markdown, comment threads, related articles) are kept, each with the versions of what
+/// it was made from (see [`crate::content::Source::version`]). `serve` keeps one between builds;
+/// a one-off build starts with an empty one.
+#[derive(Default)]
+pub struct Cache {
+    /// Whether to fill the cache at all: a one-off build would only pay to throw it away.
+    keep: bool,
+    /// By article (file stem; a stale entry under a reused stem fails its version check).
+    articles: HashMap<String, Kept>,
+    /// Related articles of every article, with a digest of what they depend on.
+    related: Option<(u64, Vec<Vec<usize>>)>,
+}
+
+impl Cache {
+    /// A cache to keep between builds.
+    pub fn new() -> Cache {
+        Cache {
+            keep: true,
+            ..Cache::default()
+        }
+    }
+}
+
+/// What one article's files made last time.
+struct Kept {
+    /// The version of the article's file, and what that file alone makes.
+    version: u64,
+    own: Own,
+    /// What its thread was made from, the thread, and what making it reported.
+    thread_key: ThreadKey,
+    thread: Arc<Thread>,
+    reported: Diagnostics,
+}
+
+/// What an article's own file makes: its body, and its tags and category with their slugs
+/// (transliteration is not free on ten thousand articles).
+#[derive(Clone)]
+struct Own {
+    body: Arc<markdown::Rendered>,
+    tags: Vec<TaxonRef>,
+    category: Option<TaxonRef>,
+}
+
+impl Own {
+    fn new(front: &ArticleFront, body: &str) -> Own {
+        let taxon = |name: &String| {
+            let slug = slugs::taxon_slug(name);
+            (!slug.is_empty()).then(|| TaxonRef {
+                slug,
+                name: name.trim().to_string(),
+            })
+        };
+        Own {
+            body: Arc::new(markdown::render(body)),
+            tags: front.tags.iter().filter_map(taxon).collect(),
+            category: front.category.as_ref().and_then(taxon),
+        }
+    }
+}
+
+/// A thread is made from its comment files, the site's authors (staff replies) and the cap.
+#[derive(PartialEq)]
+struct ThreadKey {
+    comments: Vec<u64>,
+    authors: u64,
+    max_depth: usize,
 }
 
 /// Links up everything that was loaded; fails with every error found.
-pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
+pub fn resolve(sources: &Sources, options: &ResolveOptions) -> Result<Site> {
+    resolve_cached(sources, options, &mut Cache::default())
+}
+
+/// [`resolve`], reusing what `cache` holds from the last resolve and leaving this one's there.
+pub fn resolve_cached(
+    sources: &Sources,
+    options: &ResolveOptions,
+    cache: &mut Cache,
+) -> Result<Site> {
     let Sources {
         root,
-        mut config,
+        config,
         articles,
         pages,
         authors,
@@ -52,15 +131,18 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         templates,
         failed_articles,
         failed_authors,
-        mut diagnostics,
+        diagnostics,
     } = sources;
+    let mut config = config.clone();
+    let mut diagnostics = diagnostics.clone();
     if let Some(base_url) = &options.base_url {
         config.base_url = base_url.clone();
     }
     check_config(&mut config, &mut diagnostics);
     let base_path = config.base_path();
+    let authors_version = version_digest(authors.iter().map(|a| a.version));
     let authors = Authors::new(authors, failed_authors, &base_path, &mut diagnostics);
-    let mut slugs = SlugClaims::new(&static_files);
+    let mut slugs = SlugClaims::new(static_files);
 
     let mut pending = Vec::new();
     for source in articles {
@@ -91,8 +173,14 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
                 }
             })
             .collect();
-        let scheduled = front.date.0 > options.now;
-        let published = options.drafts || !(front.draft || scheduled);
+        let status = if front.draft {
+            Status::Draft
+        } else if front.date.0 > options.now {
+            Status::Scheduled
+        } else {
+            Status::Published
+        };
+        let published = (options.drafts || status == Status::Published).then_some(status);
         if claimed {
             pending.push(Pending {
                 source,
@@ -106,9 +194,9 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
 
     // Comments go to their article by slug, or by file stem when `slug` renamed it; those of
     // drafts and scheduled articles are checked too.
-    let slug_of_stem: HashMap<String, String> = pending
+    let slug_of_stem: HashMap<&str, &str> = pending
         .iter()
-        .map(|p| (p.source.stem.clone(), p.slug.clone()))
+        .map(|p| (p.source.stem.as_str(), p.slug.as_str()))
         .collect();
     let index_of: HashMap<&str, usize> = pending
         .iter()
@@ -116,14 +204,12 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         .map(|(i, p)| (p.slug.as_str(), i))
         .collect();
     let comment_count = comments.len();
-    let mut grouped: Vec<Vec<CommentSource>> = vec![Vec::new(); pending.len()];
+    let mut grouped: Vec<Vec<&CommentSource>> = vec![Vec::new(); pending.len()];
     for comment in comments {
         let folder = comment.article.as_str();
-        let target = index_of.get(folder).or_else(|| {
-            slug_of_stem
-                .get(folder)
-                .and_then(|s| index_of.get(s.as_str()))
-        });
+        let target = index_of
+            .get(folder)
+            .or_else(|| slug_of_stem.get(folder).and_then(|s| index_of.get(s)));
         match target {
             Some(&i) => grouped[i].push(comment),
             // The article's own error is already reported.
@@ -139,21 +225,56 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
     }
 
     let max_depth = config.comments.max_depth;
-    let resolved: Vec<(Article, bool, Diagnostics)> = pending
-        .into_par_iter()
-        .zip(grouped.into_par_iter())
+    let old = std::mem::replace(
+        cache,
+        Cache {
+            keep: cache.keep,
+            ..Cache::default()
+        },
+    );
+    let resolved: Vec<(&str, Article, Option<Status>, Kept)> = pending
+        .par_iter()
+        .zip(grouped.par_iter())
         .map(|(p, comments)| {
-            let mut local = Diagnostics::default();
-            let thread = comment::thread(comments, &authors, max_depth, &mut local);
-            let article = article(p.source, p.slug, p.authors, p.aliases, thread, &base_path);
-            (article, p.published, local)
+            let kept = old.articles.get(&p.source.stem);
+            let own = match kept {
+                Some(kept) if kept.version == p.source.version => kept.own.clone(),
+                _ => Own::new(&p.source.front, &p.source.body),
+            };
+            let thread_key = ThreadKey {
+                comments: comments.iter().map(|c| c.source.version).collect(),
+                authors: authors_version,
+                max_depth,
+            };
+            let (thread, reported) = match kept {
+                Some(kept) if kept.thread_key == thread_key => {
+                    (kept.thread.clone(), kept.reported.clone())
+                }
+                _ => {
+                    let mut local = Diagnostics::default();
+                    let thread = comment::thread(comments, &authors, max_depth, &mut local);
+                    (Arc::new(thread), local)
+                }
+            };
+            let article = article(p, &own, thread.clone(), &base_path);
+            let kept = Kept {
+                version: p.source.version,
+                own,
+                thread_key,
+                thread,
+                reported,
+            };
+            (p.source.stem.as_str(), article, p.published, kept)
         })
         .collect();
     let mut articles = Vec::new();
-    for (article, published, local) in resolved {
-        diagnostics.extend(local);
-        if published {
-            articles.push(article);
+    for (stem, article, published, kept) in resolved {
+        diagnostics.extend(kept.reported.clone());
+        if cache.keep {
+            cache.articles.insert(stem.to_string(), kept);
+        }
+        if let Some(status) = published {
+            articles.push(Article { status, ..article });
         }
     }
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
@@ -174,10 +295,10 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
         site_pages.push(Page {
             url: format!("{base_path}{slug}/"),
             slug,
-            title: source.front.title,
-            description: source.front.description,
+            title: source.front.title.clone(),
+            description: source.front.description.clone(),
             body_html: rendered.html,
-            source: source.path,
+            source: source.path.clone(),
         });
     }
     site_pages.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -190,39 +311,48 @@ pub fn resolve(sources: Sources, options: &ResolveOptions) -> Result<Site> {
     let live: HashSet<&str> = articles.iter().map(|a| a.slug.as_str()).collect();
     for asset in assets {
         let Some(slug) = slug_of_stem
-            .get(&asset.bundle)
-            .filter(|s| live.contains(s.as_str()))
+            .get(asset.bundle.as_str())
+            .filter(|s| live.contains(*s))
         else {
             continue;
         };
         if asset.name == "index.html" {
             diagnostics.error(Diagnostic::new(
-                relative(&root, &asset.from),
+                relative(root, &asset.from),
                 "a bundle file named index.html would replace the article's page: rename it",
             ));
             continue;
         }
-        files.push((asset.from, format!("{slug}/{}", asset.name)));
+        files.push((asset.from.clone(), format!("{slug}/{}", asset.name)));
     }
 
     let (tags, categories, by_author) = indexes(&articles, &authors.by_id);
-    let related = related::all(&articles, &tags, &categories);
-    for (article, related) in articles.iter_mut().zip(related) {
-        article.related = related;
+    // Related articles depend only on which articles there are, in what order, with what
+    // tags and category.
+    let digest = related_digest(&articles);
+    let related = match old.related {
+        Some((d, related)) if d == digest => related,
+        _ => related::all(&articles, &tags, &categories),
+    };
+    for (article, related) in articles.iter_mut().zip(&related) {
+        article.related = related.clone();
+    }
+    if cache.keep {
+        cache.related = Some((digest, related));
     }
     let warnings = diagnostics.finish()?;
     Ok(Site {
-        root,
+        root: root.clone(),
         config,
         base_path,
-        articles,
+        articles: articles.into_iter().map(Arc::new).collect(),
         pages: site_pages,
         authors: authors.by_id,
         tags,
         categories,
         by_author,
         files,
-        templates,
+        templates: templates.clone(),
         warnings,
         comment_count,
         now: options.now,
@@ -345,47 +475,64 @@ impl SlugClaims {
     }
 }
 
-fn article(
-    source: Source<ArticleFront>,
-    slug: String,
-    authors: Vec<String>,
-    aliases: Vec<String>,
-    thread: Thread,
-    base_path: &str,
-) -> Article {
-    let rendered = markdown::render(&source.body);
-    let front = source.front;
-    let taxon = |name: &String| {
-        let slug = slugs::taxon_slug(name);
-        (!slug.is_empty()).then(|| TaxonRef {
-            slug,
-            name: name.trim().to_string(),
-        })
-    };
+fn article(p: &Pending, own: &Own, thread: Arc<Thread>, base_path: &str) -> Article {
+    let front = &p.source.front;
+    let slug = &p.slug;
+    let rendered = &own.body;
     Article {
-        image: front.image.map(|src| Image {
-            src: resolve_link(base_path, &format!("{slug}/"), &src),
-            alt: front.image_alt.unwrap_or_default(),
-            caption: front.image_caption,
+        image: front.image.as_ref().map(|src| Image {
+            src: resolve_link(base_path, &format!("{slug}/"), src),
+            alt: front.image_alt.clone().unwrap_or_default(),
+            caption: front.image_caption.clone(),
         }),
-        summary: front.summary.unwrap_or(rendered.first_paragraph),
-        body_html: rendered.html,
-        title: front.title,
+        summary: summary(front, rendered),
+        body: rendered.clone(),
+        title: front.title.clone(),
         date: front.date,
         updated: front.updated,
-        authors,
-        tags: front.tags.iter().filter_map(taxon).collect(),
-        category: front.category.as_ref().and_then(taxon),
+        authors: p.authors.clone(),
+        tags: own.tags.clone(),
+        category: own.category.clone(),
         comments_open: front.comments.unwrap_or(true),
         thread,
-        word_count: rendered.word_count,
         related: Vec::new(),
-        aliases,
+        aliases: p.aliases.clone(),
         feed_html: OnceLock::new(),
-        source: source.path,
+        source: p.source.path.clone(),
         url: format!("{base_path}{slug}/"),
-        slug,
+        slug: slug.clone(),
+        status: Status::Published,
+        version: p.source.version,
     }
+}
+
+/// The standfirst as written, or the first paragraph when none is (an empty `summary = ""`, as
+/// `sitrep new article` leaves it, is none).
+pub fn summary(front: &ArticleFront, body: &markdown::Rendered) -> String {
+    match &front.summary {
+        Some(summary) if !summary.trim().is_empty() => summary.clone(),
+        _ => body.first_paragraph.clone(),
+    }
+}
+
+/// One number for a list of versions: equal lists give equal digests.
+fn version_digest(versions: impl Iterator<Item = u64>) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    versions.for_each(|v| v.hash(&mut hasher));
+    hasher.finish()
+}
+
+/// What related articles are computed from: each article's slug, tags and category, in order.
+fn related_digest(articles: &[Article]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    for article in articles {
+        article.slug.hash(&mut hasher);
+        for tag in &article.tags {
+            tag.slug.hash(&mut hasher);
+        }
+        article.category.as_ref().map(|c| &c.slug).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 type Indexes = (

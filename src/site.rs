@@ -4,24 +4,25 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::front_matter::Date;
+use crate::markdown::Rendered;
 use crate::thread::Thread;
 
-/// The whole site, ready to render.
-#[derive(Debug)]
+/// The whole site, ready to render. Cheap to clone: `serve` changes one article of a copy.
+#[derive(Debug, Clone)]
 pub struct Site {
     pub root: PathBuf,
     pub config: Config,
     /// The prefix of every link, from `base_url` (`/` or `/news/`).
     pub base_path: String,
     /// Published articles, newest first (then by slug, so order never depends on the disk).
-    pub articles: Vec<Article>,
+    pub articles: Vec<Arc<Article>>,
     /// Published stand-alone pages, by slug.
     pub pages: Vec<Page>,
     /// Every author, by id.
@@ -59,13 +60,13 @@ pub struct Article {
     pub authors: Vec<String>,
     /// The standfirst, written or taken from the first paragraph (plain text).
     pub summary: String,
-    pub body_html: String,
+    /// The body rendered, with its word count; shared with [`crate::resolve::Cache`].
+    pub body: Arc<Rendered>,
     pub tags: Vec<TaxonRef>,
     pub category: Option<TaxonRef>,
     pub image: Option<Image>,
     pub comments_open: bool,
-    pub thread: Thread,
-    pub word_count: usize,
+    pub thread: Arc<Thread>,
     /// Up to three articles on the same subject (indexes into [`Site::articles`]).
     pub related: Vec<usize>,
     /// Output paths of redirect pages from old addresses, such as `2019/05/old/index.html`.
@@ -74,6 +75,21 @@ pub struct Article {
     /// article: the newest articles are in the site's feed and those of their authors, tags and
     /// category, and would otherwise be rewritten for each.
     pub feed_html: OnceLock<String>,
+    /// Published, or shown only because drafts were asked for (`--drafts`, `serve`).
+    pub status: Status,
+    /// The version of the article's file (see [`crate::content::Source::version`]).
+    pub version: u64,
+}
+
+/// Whether an article is out, or only previewed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Published,
+    /// `draft = true`.
+    Draft,
+    /// Dated after the build's clock.
+    Scheduled,
 }
 
 /// A lead image.

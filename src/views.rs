@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use crate::front_matter::Date;
-use crate::site::{Article, Author, Image, Site, TaxonRef};
+use crate::site::{Article, Author, Image, Site, Status, TaxonRef};
 use crate::thread::Node;
 
 /// Site-wide values every template may use (`site.title`, `site.nav`...).
@@ -94,6 +94,8 @@ pub struct Card<'a> {
     pub category: Option<Link>,
     pub image: Option<&'a Image>,
     pub comment_count: usize,
+    /// Set only on a preview of a draft or scheduled article, which the page marks as such.
+    pub status: Option<Status>,
 }
 
 impl<'a> Card<'a> {
@@ -116,6 +118,7 @@ impl<'a> Card<'a> {
                 .map(|c| taxon_link(site, "category", c)),
             image: article.image.as_ref(),
             comment_count: article.thread.count,
+            status: preview_status(article),
         }
     }
 }
@@ -145,6 +148,8 @@ pub struct ArticleView<'a> {
     pub word_count: usize,
     /// Minutes to read at 230 words a minute, at least 1.
     pub reading_minutes: usize,
+    /// As on [`Card`].
+    pub status: Option<Status>,
 }
 
 impl<'a> ArticleView<'a> {
@@ -160,7 +165,7 @@ impl<'a> ArticleView<'a> {
                 .filter(|u| **u > article.date)
                 .map(Into::into),
             summary: &article.summary,
-            body_html: &article.body_html,
+            body_html: &article.body.html,
             authors: site
                 .authors_of(article)
                 .map(|a| AuthorView::new(site, a))
@@ -175,10 +180,16 @@ impl<'a> ArticleView<'a> {
                 .as_ref()
                 .map(|c| taxon_link(site, "category", c)),
             image: article.image.as_ref(),
-            word_count: article.word_count,
-            reading_minutes: article.word_count.div_ceil(230).max(1),
+            word_count: article.body.word_count,
+            reading_minutes: article.body.word_count.div_ceil(230).max(1),
+            status: preview_status(article),
         }
     }
+}
+
+/// `draft` or `scheduled` for an article shown only as a preview; nothing for a published one.
+fn preview_status(article: &Article) -> Option<Status> {
+    (article.status != Status::Published).then_some(article.status)
 }
 
 /// The comment section of an article page.

@@ -11,6 +11,7 @@ mod metadata;
 mod output;
 mod pages;
 mod sanitize;
+mod scaffold;
 mod sitemaps;
 mod thread_props;
 mod threads;

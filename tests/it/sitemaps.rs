@@ -278,7 +278,7 @@ fn build_in_memory(site: &TestSite) -> Vec<(String, String)> {
     let options = site.options();
     let sources = sitrep::load::load(&options.root).unwrap();
     let resolved = sitrep::resolve::resolve(
-        sources,
+        &sources,
         &sitrep::resolve::ResolveOptions {
             drafts: false,
             now: options.now,

@@ -1,0 +1,269 @@
+//! Bringing loaded [`Sources`] up to date with a few changed files, for `serve`: only the files
+//! that changed are read again, so an edit costs the same on a site of ten articles or of ten
+//! thousand. Anything that could change how other files are read (site.toml, a folder, a new
+//! bundle, a static file appearing) asks for a full load instead, which is always right.
+
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use crate::content::CommentSource;
+use crate::error::Diagnostic;
+use crate::load::{self, Parsed, Sources};
+
+/// What a set of changes needs.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Patched {
+    /// Nothing the site is built from changed (an editor's temporary file, say).
+    Nothing,
+    /// Only files served as they are changed: the pages stand, browsers should reload.
+    Files,
+    /// The sources were updated; the site must be resolved again.
+    Sources,
+    /// These changes need a full load.
+    Reload,
+}
+
+/// Applies the changes at `paths` (absolute, as a file watcher reports them) to `sources`. On
+/// [`Patched::Reload`] nothing useful is left in `sources`: load again.
+pub fn apply(sources: &mut Sources, paths: &[PathBuf]) -> Patched {
+    let mut outcome = Patched::Nothing;
+    for path in paths {
+        let step = one(sources, path);
+        if step == Patched::Reload {
+            return Patched::Reload;
+        }
+        outcome = match (outcome, step) {
+            (Patched::Sources, _) | (_, Patched::Sources) => Patched::Sources,
+            (Patched::Files, _) | (_, Patched::Files) => Patched::Files,
+            _ => Patched::Nothing,
+        };
+    }
+    outcome
+}
+
+/// The kind of content file a path is, by where it sits.
+enum Kind {
+    Article { stem: String, bundle: bool },
+    Comment,
+    Author,
+    Page,
+    Template(String),
+}
+
+fn one(sources: &mut Sources, path: &Path) -> Patched {
+    let Ok(rel) = path.strip_prefix(&sources.root) else {
+        return Patched::Nothing;
+    };
+    let rel = rel.to_path_buf();
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| match c {
+            Component::Normal(name) => name.to_string_lossy().into_owned(),
+            _ => String::new(),
+        })
+        .collect();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let exists = path.exists();
+    if exists && !path.is_file() {
+        // A folder appeared (or changed): what is in it is read by a full load.
+        return Patched::Reload;
+    }
+    let Some(kind) = kind(&parts) else {
+        return other_file(sources, &rel, &parts, exists);
+    };
+    if load::is_hidden(&rel) {
+        // load skips dot-files in content/ and templates/ without a word.
+        return Patched::Nothing;
+    }
+    let rel_path = rel.as_path();
+    match kind {
+        Kind::Article { stem, bundle } => {
+            let known = sources.articles.iter().any(|a| a.path == rel_path);
+            // A bundle's index.md decides whether the files beside it are published.
+            if bundle && known != exists {
+                return Patched::Reload;
+            }
+            let failed = &mut sources.failed_articles;
+            replace(
+                &mut sources.articles,
+                |s| &s.path,
+                &mut sources.diagnostics,
+                failed,
+                &sources.root,
+                rel_path,
+                stem,
+                exists,
+                |root, rel, stem| read(root, rel, stem, load::markdown_source),
+            );
+        }
+        Kind::Author => {
+            let stem = stem_of(rel_path);
+            let failed = &mut sources.failed_authors;
+            replace(
+                &mut sources.authors,
+                |s| &s.path,
+                &mut sources.diagnostics,
+                failed,
+                &sources.root,
+                rel_path,
+                stem,
+                exists,
+                |root, rel, stem| read(root, rel, stem, load::toml_source),
+            );
+        }
+        Kind::Page => replace(
+            &mut sources.pages,
+            |s| &s.path,
+            &mut sources.diagnostics,
+            &mut HashSet::new(),
+            &sources.root,
+            rel_path,
+            stem_of(rel_path),
+            exists,
+            |root, rel, stem| read(root, rel, stem, load::markdown_source),
+        ),
+        Kind::Comment => {
+            let article = parts[2].to_string();
+            replace(
+                &mut sources.comments,
+                |c| &c.source.path,
+                &mut sources.diagnostics,
+                &mut HashSet::new(),
+                &sources.root,
+                rel_path,
+                stem_of(rel_path),
+                exists,
+                |root, rel, stem| {
+                    read(root, rel, stem, load::markdown_source).map(|(source, warnings)| {
+                        let comment = CommentSource {
+                            article: article.clone(),
+                            source,
+                        };
+                        (comment, warnings)
+                    })
+                },
+            );
+        }
+        Kind::Template(name) => {
+            forget(sources, rel_path);
+            sources.templates.retain(|(n, _)| *n != name);
+            if exists {
+                match load::read_text(rel_path, path) {
+                    Ok(text) => {
+                        let at = sources.templates.partition_point(|(n, _)| *n < name);
+                        sources.templates.insert(at, (name, text));
+                    }
+                    Err(e) => sources.diagnostics.error(e),
+                }
+            }
+        }
+    }
+    Patched::Sources
+}
+
+/// Which content file `parts` (the path's parts under the site root) names, if any.
+fn kind(parts: &[&str]) -> Option<Kind> {
+    let md = |name: &str| name.ends_with(".md");
+    match parts {
+        ["content", "articles", file] if md(file) => Some(Kind::Article {
+            stem: file.trim_end_matches(".md").to_string(),
+            bundle: false,
+        }),
+        ["content", "articles", folder, "index.md"] => Some(Kind::Article {
+            stem: folder.to_string(),
+            bundle: true,
+        }),
+        ["content", "comments", _, file] if md(file) => Some(Kind::Comment),
+        ["content", "authors", file] if file.ends_with(".toml") => Some(Kind::Author),
+        ["content", "pages", file] if md(file) => Some(Kind::Page),
+        ["templates", rest @ ..] if !rest.is_empty() => Some(Kind::Template(rest.join("/"))),
+        _ => None,
+    }
+}
+
+/// A path that is no content file: a static or bundle file that is still there needs nothing
+/// but a reload (it is served from the disk); one that came or went, or anything unknown that
+/// exists, needs a full load. A path that neither exists nor was known was a temporary file.
+fn other_file(sources: &Sources, rel: &Path, parts: &[&str], exists: bool) -> Patched {
+    let published = match parts {
+        ["static", rest @ ..] => sources.static_files.iter().any(|f| *f == rest.join("/")),
+        ["content", "articles", ..] => sources.assets.iter().any(|a| a.from.ends_with(rel)),
+        _ => false,
+    };
+    match (published, exists) {
+        (true, true) => Patched::Files,
+        (false, false) if !is_known_folder(sources, rel) => Patched::Nothing,
+        _ => Patched::Reload,
+    }
+}
+
+/// Whether some file the site was read from lies under `rel` (a folder that went away).
+fn is_known_folder(sources: &Sources, rel: &Path) -> bool {
+    let under = |p: &Path| p.starts_with(rel) && p != rel;
+    sources.articles.iter().any(|s| under(&s.path))
+        || sources.comments.iter().any(|c| under(&c.source.path))
+        || sources.authors.iter().any(|s| under(&s.path))
+        || sources.pages.iter().any(|s| under(&s.path))
+        || rel.as_os_str() == "site.toml"
+        || matches!(rel.to_str(), Some("content" | "templates" | "static"))
+        || rel.starts_with("static")
+}
+
+/// Drops what the last read of `rel` reported.
+fn forget(sources: &mut Sources, rel: &Path) {
+    sources.diagnostics.errors.retain(|d| d.path != rel);
+    sources.diagnostics.warnings.retain(|d| d.path != rel);
+}
+
+/// Replaces the entry for `rel` in `list` (sorted by path, as a full load leaves it) with a
+/// fresh read of the file, or removes it if the file is gone.
+#[allow(clippy::too_many_arguments)]
+fn replace<T>(
+    list: &mut Vec<T>,
+    path_of: impl Fn(&T) -> &PathBuf,
+    diagnostics: &mut crate::error::Diagnostics,
+    failed: &mut HashSet<String>,
+    root: &Path,
+    rel: &Path,
+    stem: String,
+    exists: bool,
+    read: impl Fn(&Path, &Path, String) -> std::result::Result<(T, Vec<Diagnostic>), Diagnostic>,
+) {
+    diagnostics.errors.retain(|d| d.path != rel);
+    diagnostics.warnings.retain(|d| d.path != rel);
+    failed.remove(&stem);
+    let at = list.partition_point(|item| path_of(item).as_path() < rel);
+    if list.get(at).is_some_and(|item| path_of(item) == rel) {
+        list.remove(at);
+    }
+    if !exists {
+        return;
+    }
+    match read(root, rel, stem.clone()) {
+        Ok((item, warnings)) => {
+            diagnostics.warnings.extend(warnings);
+            list.insert(at, item);
+        }
+        Err(e) => {
+            diagnostics.error(e);
+            failed.insert(stem);
+        }
+    }
+}
+
+fn read<F: DeserializeOwned>(
+    root: &Path,
+    rel: &Path,
+    stem: String,
+    parse: fn(PathBuf, String, &str) -> Parsed<F>,
+) -> Parsed<F> {
+    load::read_one(root, root.join(rel), stem, parse)
+}
+
+fn stem_of(rel: &Path) -> String {
+    rel.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

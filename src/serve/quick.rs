@@ -1,0 +1,127 @@
+//! The quick path for the edits an editor makes most: an article's body, or a comment. Neither
+//! changes which pages exist or what any list holds, so the last snapshot is copied (its
+//! articles are shared, so that is cheap) with the one article replaced, and the pages that show
+//! it are right the next time they are rendered. Anything else (front matter, a new file, a
+//! warning that comes or goes) takes the full path, which is always right.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use crate::author::Authors;
+use crate::content::ArticleFront;
+use crate::error::Diagnostics;
+use crate::load::Sources;
+use crate::site::{Article, Site};
+use crate::{comment, markdown, resolve};
+
+/// What the quick path needs to know of the sources before a patch: the front matter of the
+/// changed articles, and every diagnostic, which must not change.
+pub struct Before {
+    fronts: HashMap<PathBuf, ArticleFront>,
+    diagnostics: Diagnostics,
+}
+
+impl Before {
+    /// Takes note of `sources` before the files at `changed` are read again.
+    pub fn note(sources: &Sources, changed: &[PathBuf]) -> Before {
+        let rels: Vec<&Path> = changed
+            .iter()
+            .filter_map(|p| p.strip_prefix(&sources.root).ok())
+            .collect();
+        let fronts = sources
+            .articles
+            .iter()
+            .filter(|a| rels.contains(&a.path.as_path()))
+            .map(|a| (a.path.clone(), a.front.clone()))
+            .collect();
+        Before {
+            fronts,
+            diagnostics: sources.diagnostics.clone(),
+        }
+    }
+}
+
+/// `site` with the edits at `changed` applied, if they are all body or comment edits that need
+/// nothing else; `None` sends the caller down the full path.
+pub fn apply(site: &Site, sources: &Sources, changed: &[PathBuf], before: &Before) -> Option<Site> {
+    if sources.diagnostics != before.diagnostics {
+        return None;
+    }
+    let mut site = site.clone();
+    for path in changed {
+        let rel = path.strip_prefix(&sources.root).ok()?;
+        let parts: Vec<&str> = rel.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
+        match parts.as_slice() {
+            ["content", "articles", ..] => body(&mut site, sources, rel, before)?,
+            ["content", "comments", folder, _] => thread(&mut site, sources, folder)?,
+            _ => return None,
+        }
+    }
+    site.comment_count = sources.comments.len();
+    Some(site)
+}
+
+/// The article at `rel` has a new body under the same front matter.
+fn body(site: &mut Site, sources: &Sources, rel: &Path, before: &Before) -> Option<()> {
+    let source = sources.articles.iter().find(|a| a.path == rel)?;
+    if before.fronts.get(rel)? != &source.front {
+        return None;
+    }
+    let i = site.articles.iter().position(|a| a.source == rel)?;
+    let rendered = markdown::render(&source.body);
+    let article = Article {
+        summary: resolve::summary(&source.front, &rendered),
+        body: Arc::new(rendered),
+        feed_html: OnceLock::new(),
+        version: source.version,
+        ..Article::clone(&site.articles[i])
+    };
+    site.articles[i] = Arc::new(article);
+    Some(())
+}
+
+/// A comment under `folder` came, went or changed: its article's thread is made again. Only
+/// for an article filed under its own slug and file name, whose thread reports nothing.
+fn thread(site: &mut Site, sources: &Sources, folder: &str) -> Option<()> {
+    let i = site.articles.iter().position(|a| a.slug == folder)?;
+    let article = &site.articles[i];
+    if stem(&article.source)? != folder {
+        return None;
+    }
+    let folder_path = Path::new("content/comments").join(folder);
+    if site
+        .warnings
+        .iter()
+        .any(|w| w.path.starts_with(&folder_path))
+    {
+        return None;
+    }
+    let comments: Vec<_> = sources
+        .comments
+        .iter()
+        .filter(|c| c.article == folder)
+        .collect();
+    let authors = Authors::known(site.authors.clone(), sources.failed_authors.clone());
+    let mut reported = Diagnostics::default();
+    let max_depth = site.config.comments.max_depth;
+    let thread = comment::thread(&comments, &authors, max_depth, &mut reported);
+    if !reported.errors.is_empty() || !reported.warnings.is_empty() {
+        return None;
+    }
+    let article = Article {
+        thread: Arc::new(thread),
+        ..Article::clone(article)
+    };
+    site.articles[i] = Arc::new(article);
+    Some(())
+}
+
+/// The name an article's file gives it: its stem, or its bundle folder's name.
+fn stem(source: &Path) -> Option<&str> {
+    if source.file_name()? == "index.md" {
+        source.parent()?.file_name()?.to_str()
+    } else {
+        source.file_stem()?.to_str()
+    }
+}

@@ -1,0 +1,200 @@
+//! The site as `serve` keeps it between edits: the loaded sources, patched file by file, and the
+//! resolve cache, so that a rebuild after one edit reads one file and renders one body. Pages
+//! are not rendered here: a [`Snapshot`] knows every output and renders one when it is asked
+//! for, so an edit costs the same whether the site has ten pages or twenty thousand.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use tera::Tera;
+
+use crate::load::{self, Sources};
+use crate::pages::Job;
+use crate::patch::{self, Patched};
+use crate::render::{self, Outputs};
+use crate::resolve::Cache;
+use crate::serve::quick;
+use crate::site::Site;
+use crate::{BuildOptions, Diagnostic, Error, Result};
+
+/// One build of the site, ready to answer requests.
+pub struct Snapshot {
+    pub site: Site,
+    pub tera: Arc<Tera>,
+    pub outputs: Arc<Outputs>,
+    /// Each output path, and what makes it.
+    routes: Arc<HashMap<String, Route>>,
+    /// Sitemaps, the search index and the like, made the first time one is asked for.
+    generated: OnceLock<Vec<(String, String)>>,
+}
+
+/// What makes one output.
+enum Route {
+    Job(usize),
+    File(PathBuf),
+}
+
+/// One output, ready to send.
+pub enum Body {
+    Text(String),
+    /// A file published as it is, read from the site's folder.
+    File(PathBuf),
+}
+
+impl Snapshot {
+    fn new(site: Site, tera: Tera, outputs: Outputs) -> Snapshot {
+        let mut routes = HashMap::new();
+        for (i, path) in outputs.paths.iter().enumerate() {
+            routes.insert(path.clone(), Route::Job(i));
+        }
+        for (from, to) in &site.files {
+            routes.insert(to.clone(), Route::File(from.clone()));
+        }
+        Snapshot {
+            site,
+            tera: Arc::new(tera),
+            outputs: Arc::new(outputs),
+            routes: Arc::new(routes),
+            generated: OnceLock::new(),
+        }
+    }
+
+    /// The same outputs, from a site whose articles changed only in what pages show, not in
+    /// which pages there are.
+    fn with_site(&self, site: Site) -> Snapshot {
+        Snapshot {
+            site,
+            tera: self.tera.clone(),
+            outputs: self.outputs.clone(),
+            routes: self.routes.clone(),
+            generated: OnceLock::new(),
+        }
+    }
+
+    /// Whether the site publishes something at `path` (relative to the output folder).
+    pub fn has(&self, path: &str) -> bool {
+        self.routes.contains_key(path) || self.generated_file(path).is_some()
+    }
+
+    /// The output at `path`, rendered now; `None` if the site has nothing there.
+    pub fn get(&self, path: &str) -> Option<std::result::Result<Body, Vec<Diagnostic>>> {
+        Some(match self.routes.get(path) {
+            Some(Route::Job(i)) => self.render(&self.outputs.jobs[*i]).map(Body::Text),
+            Some(Route::File(from)) => Ok(Body::File(from.clone())),
+            None => Ok(Body::Text(self.generated_file(path)?.to_string())),
+        })
+    }
+
+    fn generated_file(&self, path: &str) -> Option<&str> {
+        let files = self
+            .generated
+            .get_or_init(|| render::generated_files(&self.site, &self.outputs.jobs));
+        files
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, text)| text.as_str())
+    }
+
+    /// The site's 404 page.
+    pub fn not_found(&self) -> std::result::Result<String, Vec<Diagnostic>> {
+        self.render(&Job::NotFound)
+    }
+
+    fn render(&self, job: &Job) -> std::result::Result<String, Vec<Diagnostic>> {
+        render::render_job(&self.site, &self.tera, job)
+    }
+}
+
+/// What a rebuild came to.
+pub enum Outcome {
+    /// Nothing the site is made of changed.
+    Nothing,
+    /// Only files served as they are changed; the last snapshot stands.
+    Files,
+    /// A new snapshot, and how long it took.
+    Built(Arc<Snapshot>, Duration),
+    /// The site has errors; every one of them.
+    Failed(Error),
+}
+
+/// The loaded site and what the last build left to reuse.
+pub struct Session {
+    options: BuildOptions,
+    /// `None` until a full load succeeds, and after one fails.
+    sources: Option<Sources>,
+    cache: Cache,
+    /// The last good build.
+    last: Option<Arc<Snapshot>>,
+}
+
+impl Session {
+    /// A session for the site `options.root`; nothing is read until the first
+    /// [`rebuild`](Session::rebuild).
+    pub fn new(options: BuildOptions) -> Session {
+        Session {
+            options,
+            sources: None,
+            cache: Cache::new(),
+            last: None,
+        }
+    }
+
+    /// Builds the site again after the files at `changed` (absolute paths) changed, or whole
+    /// when `changed` is `None`.
+    pub fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Outcome {
+        let started = Instant::now();
+        let patched = match (changed, self.sources.as_mut()) {
+            (Some(paths), Some(sources)) => {
+                let before = quick::Before::note(sources, paths);
+                let patched = patch::apply(sources, paths);
+                let quick = match (&patched, &self.last) {
+                    (Patched::Sources, Some(last)) => {
+                        quick::apply(&last.site, sources, paths, &before)
+                    }
+                    _ => None,
+                };
+                if let Some(site) = quick {
+                    let snapshot = Arc::new(self.last.as_ref().unwrap().with_site(site));
+                    self.last = Some(snapshot.clone());
+                    return Outcome::Built(snapshot, started.elapsed());
+                }
+                patched
+            }
+            _ => Patched::Reload,
+        };
+        match patched {
+            Patched::Nothing => return Outcome::Nothing,
+            Patched::Files => return Outcome::Files,
+            Patched::Sources => {}
+            Patched::Reload => {
+                self.sources = None;
+                match load::load(&self.options.root) {
+                    Ok(sources) => self.sources = Some(sources),
+                    Err(e) => return Outcome::Failed(e),
+                }
+            }
+        }
+        let Some(sources) = &self.sources else {
+            unreachable!("loaded above")
+        };
+        // Scheduled articles are marked against the time of each rebuild.
+        self.options.now = Utc::now();
+        match build(sources, &self.options, &mut self.cache) {
+            Ok(snapshot) => {
+                let snapshot = Arc::new(snapshot);
+                self.last = Some(snapshot.clone());
+                Outcome::Built(snapshot, started.elapsed())
+            }
+            Err(e) => Outcome::Failed(e),
+        }
+    }
+}
+
+fn build(sources: &Sources, options: &BuildOptions, cache: &mut Cache) -> Result<Snapshot> {
+    let (site, tera) = crate::prepare(sources, options, cache)?;
+    let outputs = Outputs::plan_pages(&site)?;
+    Ok(Snapshot::new(site, tera, outputs))
+}
