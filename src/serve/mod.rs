@@ -136,7 +136,7 @@ fn apply(shared: &Shared, outcome: Outcome, changed: usize, report: &dyn Fn(Even
             report(Event::Reloaded);
             true
         }
-        Outcome::Built(snapshot, elapsed) => {
+        Outcome::Built(snapshot, _, elapsed) => {
             let pages = snapshot.outputs.paths.len();
             let warnings = snapshot.site.warnings.clone();
             state.snapshot = Some(snapshot);

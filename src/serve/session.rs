@@ -88,6 +88,19 @@ impl Snapshot {
         })
     }
 
+    /// Every path the site publishes, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.routes.keys().cloned().collect();
+        paths.extend(self.generated_files().iter().map(|(p, _)| p.clone()));
+        paths.sort();
+        paths
+    }
+
+    fn generated_files(&self) -> &[(String, String)] {
+        self.generated
+            .get_or_init(|| render::generated_files(&self.site, &self.outputs.jobs))
+    }
+
     fn generated_file(&self, path: &str) -> Option<&str> {
         let files = self
             .generated
@@ -114,10 +127,21 @@ pub enum Outcome {
     Nothing,
     /// Only files served as they are changed; the last snapshot stands.
     Files,
-    /// A new snapshot, and how long it took.
-    Built(Arc<Snapshot>, Duration),
+    /// A new snapshot, how it was made and how long it took.
+    Built(Arc<Snapshot>, Path, Duration),
     /// The site has errors; every one of them.
     Failed(Error),
+}
+
+/// How a snapshot was made, from the quickest way to the slowest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Path {
+    /// The last snapshot with an article's body or thread replaced.
+    Edited,
+    /// Changed files read again and the whole site resolved (with the cache).
+    Resolved,
+    /// The whole site read again.
+    Loaded,
 }
 
 /// The loaded site and what the last build left to reuse.
@@ -128,6 +152,8 @@ pub struct Session {
     cache: Cache,
     /// The last good build.
     last: Option<Arc<Snapshot>>,
+    /// Whether `options.now` stays as given (for tests) instead of following the clock.
+    pinned: bool,
 }
 
 impl Session {
@@ -139,6 +165,16 @@ impl Session {
             sources: None,
             cache: Cache::new(),
             last: None,
+            pinned: false,
+        }
+    }
+
+    /// A session whose clock stays at `options.now`, so two sessions decide scheduled articles
+    /// and the news sitemap alike.
+    pub fn pinned(options: BuildOptions) -> Session {
+        Session {
+            pinned: true,
+            ..Session::new(options)
         }
     }
 
@@ -159,11 +195,15 @@ impl Session {
                 if let Some(site) = quick {
                     let snapshot = Arc::new(self.last.as_ref().unwrap().with_site(site));
                     self.last = Some(snapshot.clone());
-                    return Outcome::Built(snapshot, started.elapsed());
+                    return Outcome::Built(snapshot, Path::Edited, started.elapsed());
                 }
                 patched
             }
             _ => Patched::Reload,
+        };
+        let path = match patched {
+            Patched::Reload => Path::Loaded,
+            _ => Path::Resolved,
         };
         match patched {
             Patched::Nothing => return Outcome::Nothing,
@@ -181,12 +221,14 @@ impl Session {
             unreachable!("loaded above")
         };
         // Scheduled articles are marked against the time of each rebuild.
-        self.options.now = Utc::now();
+        if !self.pinned {
+            self.options.now = Utc::now();
+        }
         match build(sources, &self.options, &mut self.cache) {
             Ok(snapshot) => {
                 let snapshot = Arc::new(snapshot);
                 self.last = Some(snapshot.clone());
-                Outcome::Built(snapshot, started.elapsed())
+                Outcome::Built(snapshot, path, started.elapsed())
             }
             Err(e) => Outcome::Failed(e),
         }

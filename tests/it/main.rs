@@ -12,6 +12,7 @@ mod output;
 mod pages;
 mod sanitize;
 mod scaffold;
+mod serve;
 mod sitemaps;
 mod thread_props;
 mod threads;
