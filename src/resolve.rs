@@ -475,6 +475,25 @@ impl SlugClaims {
     }
 }
 
+/// An article made again from its file, keeping what the rest of the site settled for it (slug,
+/// byline, aliases, thread, related articles, status): for `serve`, when an edit changed the
+/// article's text but not its place in the site (see [`crate::serve`]).
+pub fn remake(old: &Article, source: &Source<ArticleFront>, base_path: &str) -> Article {
+    let pending = Pending {
+        source,
+        slug: old.slug.clone(),
+        authors: old.authors.clone(),
+        aliases: old.aliases.clone(),
+        published: None,
+    };
+    let own = Own::new(&source.front, &source.body);
+    Article {
+        related: old.related.clone(),
+        status: old.status,
+        ..article(&pending, &own, old.thread.clone(), base_path)
+    }
+}
+
 fn article(p: &Pending, own: &Own, thread: Arc<Thread>, base_path: &str) -> Article {
     let front = &p.source.front;
     let slug = &p.slug;

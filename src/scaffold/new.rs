@@ -69,7 +69,7 @@ pub fn new_article(
          title = {title}\n\
          date = {date}\n\
          author = {author}\n\
-         summary = \"\"  # the standfirst; delete this line to use the first paragraph\n\
+         summary = \"\"  # the standfirst; while empty, the first paragraph stands in\n\
          tags = []\n\
          draft = true\n\
          +++\n\

@@ -112,10 +112,10 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(Event) + Sync)) -> Result<
     while let Some(batch) = watch.next_batch() {
         let outcome = match batch {
             Ok(paths) if paths.is_empty() => continue,
-            Ok(paths) => {
-                let outcome = session.rebuild(Some(&paths));
-                (outcome, paths.len())
-            }
+            Ok(paths) => (
+                rebuild_or_start_over(&mut session, &root, &paths),
+                paths.len(),
+            ),
             Err(e) => (Outcome::Failed(e), 0),
         };
         if apply(&shared, outcome.0, outcome.1, report) {
@@ -124,6 +124,32 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(Event) + Sync)) -> Result<
         }
     }
     Ok(())
+}
+
+/// Rebuilds after `paths` changed. A panic (a bug in sitrep) must not end the preview: it is
+/// shown as an error, and the session starts over with a full load at the next change.
+fn rebuild_or_start_over(
+    session: &mut Session,
+    root: &std::path::Path,
+    paths: &[PathBuf],
+) -> Outcome {
+    let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        session.rebuild(Some(paths))
+    }));
+    attempt.unwrap_or_else(|_| {
+        *session = Session::new(session.options().clone());
+        let error = Diagnostic::new(
+            paths
+                .first()
+                .and_then(|p| p.strip_prefix(root).ok())
+                .unwrap_or(root),
+            "sitrep failed while rebuilding after this change (a bug); save again to retry",
+        );
+        Outcome::Failed(Error::Invalid {
+            errors: vec![error],
+            warnings: Vec::new(),
+        })
+    })
 }
 
 /// Takes a rebuild's outcome into the shared state; whether pages should reload.

@@ -1,19 +1,20 @@
-//! The quick path for the edits an editor makes most: an article's body, or a comment. Neither
-//! changes which pages exist or what any list holds, so the last snapshot is copied (its
-//! articles are shared, so that is cheap) with the one article replaced, and the pages that show
-//! it are right the next time they are rendered. Anything else (front matter, a new file, a
-//! warning that comes or goes) takes the full path, which is always right.
+//! The quick path for the edits an editor makes most: an article's text (body, headline,
+//! summary, image) or a comment. None of them changes which pages exist or which articles any
+//! list holds in which order, so the last snapshot is copied (its articles are shared, so that
+//! is cheap) with the one article replaced, and every page that shows it is right the next time
+//! it is rendered. Anything else (a date, tags, a byline, a new file, a warning that comes or
+//! goes) takes the full path, which is always right.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use crate::author::Authors;
 use crate::content::ArticleFront;
 use crate::error::Diagnostics;
 use crate::load::Sources;
 use crate::site::{Article, Site};
-use crate::{comment, markdown, resolve};
+use crate::{comment, resolve};
 
 /// What the quick path needs to know of the sources before a patch: the front matter of the
 /// changed articles, and every diagnostic, which must not change.
@@ -53,7 +54,7 @@ pub fn apply(site: &Site, sources: &Sources, changed: &[PathBuf], before: &Befor
         let rel = path.strip_prefix(&sources.root).ok()?;
         let parts: Vec<&str> = rel.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
         match parts.as_slice() {
-            ["content", "articles", ..] => body(&mut site, sources, rel, before)?,
+            ["content", "articles", ..] => text(&mut site, sources, rel, before)?,
             ["content", "comments", folder, _] => thread(&mut site, sources, folder)?,
             _ => return None,
         }
@@ -62,23 +63,28 @@ pub fn apply(site: &Site, sources: &Sources, changed: &[PathBuf], before: &Befor
     Some(site)
 }
 
-/// The article at `rel` has a new body under the same front matter.
-fn body(site: &mut Site, sources: &Sources, rel: &Path, before: &Before) -> Option<()> {
+/// The article at `rel` changed, but not its place in the site.
+fn text(site: &mut Site, sources: &Sources, rel: &Path, before: &Before) -> Option<()> {
     let source = sources.articles.iter().find(|a| a.path == rel)?;
-    if before.fronts.get(rel)? != &source.front {
+    if !same_place(before.fronts.get(rel)?, &source.front) {
         return None;
     }
     let i = site.articles.iter().position(|a| a.source == rel)?;
-    let rendered = markdown::render(&source.body);
-    let article = Article {
-        summary: resolve::summary(&source.front, &rendered),
-        body: Arc::new(rendered),
-        feed_html: OnceLock::new(),
-        version: source.version,
-        ..Article::clone(&site.articles[i])
-    };
-    site.articles[i] = Arc::new(article);
+    site.articles[i] = Arc::new(resolve::remake(&site.articles[i], source, &site.base_path));
     Some(())
+}
+
+/// Whether two versions of an article's front matter give it the same address, the same lists
+/// (home, authors, tags, category) and the same place in them, and so the same related articles.
+fn same_place(a: &ArticleFront, b: &ArticleFront) -> bool {
+    a.date == b.date
+        && a.author == b.author
+        && a.authors == b.authors
+        && a.tags == b.tags
+        && a.category == b.category
+        && a.slug == b.slug
+        && a.aliases == b.aliases
+        && a.draft == b.draft
 }
 
 /// A comment under `folder` came, went or changed: its article's thread is made again. Only

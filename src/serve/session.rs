@@ -178,6 +178,11 @@ impl Session {
         }
     }
 
+    /// What the session builds with.
+    pub fn options(&self) -> &BuildOptions {
+        &self.options
+    }
+
     /// Builds the site again after the files at `changed` (absolute paths) changed, or whole
     /// when `changed` is `None`.
     pub fn rebuild(&mut self, changed: Option<&[PathBuf]>) -> Outcome {

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod browser;
 mod errors;
 mod extremes;
 mod feeds;

@@ -16,14 +16,15 @@ use sitrep::serve::session::{Body, Outcome, Path, Session, Snapshot};
 use crate::support::{Page, TestSite, now, site};
 
 /// A running `sitrep serve`, stopped when dropped.
-struct Server {
+pub struct Server {
     child: Child,
-    url: String,
+    /// `http://127.0.0.1:PORT/`
+    pub url: String,
     agent: ureq::Agent,
 }
 
 impl Server {
-    fn start(site: &TestSite) -> Server {
+    pub fn start(site: &TestSite) -> Server {
         Server::start_on(site, 0)
     }
 
@@ -57,7 +58,7 @@ impl Server {
     }
 
     /// The status and body at `path`.
-    fn get(&self, path: &str) -> (u16, String) {
+    pub fn get(&self, path: &str) -> (u16, String) {
         let mut response = self
             .agent
             .get(format!("{}{}", self.url, path.trim_start_matches('/')))
@@ -67,7 +68,7 @@ impl Server {
         (status, response.body_mut().read_to_string().unwrap())
     }
 
-    fn page(&self, path: &str) -> (u16, Page) {
+    pub fn page(&self, path: &str) -> (u16, Page) {
         let (status, html) = self.get(path);
         let page = Page {
             html: Html::parse_document(&html),
@@ -78,7 +79,7 @@ impl Server {
 
     /// Listens on the event stream as an open page does; each reload event arrives on the
     /// channel once the stream is open.
-    fn listen(&self) -> Receiver<String> {
+    pub fn listen(&self) -> Receiver<String> {
         let response = ureq::get(format!("{}__sitrep/live", self.url))
             .call()
             .unwrap();
@@ -420,6 +421,42 @@ fn every_rebuild_equals_a_fresh_build() {
             }),
         ),
         (
+            "a headline and a summary",
+            Path::Edited,
+            Box::new(|s: &TestSite| {
+                let path = s.root().join("content/articles/frigate.md");
+                let text = std::fs::read_to_string(path).unwrap();
+                let text = text
+                    .replacen(
+                        "title = \"Frigate programme slips again\"",
+                        "title = \"Frigate programme slips a third time\"",
+                        1,
+                    )
+                    .replacen(
+                        "summary = \"The lead ship is a year late.\"",
+                        "summary = \"Now two years late.\"",
+                        1,
+                    );
+                s.file("content/articles/frigate.md", &text);
+            }),
+        ),
+        (
+            "a date",
+            Path::Resolved,
+            Box::new(|s: &TestSite| {
+                let path = s.root().join("content/articles/frigate.md");
+                let text = std::fs::read_to_string(path).unwrap();
+                s.file(
+                    "content/articles/frigate.md",
+                    &text.replacen(
+                        "date = 2026-11-20T09:00:00Z",
+                        "date = 2026-11-01T09:00:00Z",
+                        1,
+                    ),
+                );
+            }),
+        ),
+        (
             "a new tag",
             Path::Resolved,
             Box::new(|s: &TestSite| {
@@ -495,4 +532,34 @@ fn every_rebuild_equals_a_fresh_build() {
             assert!(a == b, "after {what}: {path} differs from a fresh build");
         }
     }
+}
+
+#[test]
+fn a_template_that_fails_to_render_shows_its_error_on_the_pages_it_makes() {
+    let site = site("basic");
+    let server = Server::start(&site);
+    let events = server.listen();
+    site.file(
+        "templates/page.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ page.nothing.deeper }}</p>\n{% endblock content %}\n",
+    );
+    reloaded(&events);
+    // Only pages made with that template fail, each with the template's file and line.
+    let (status, page) = server.page("/about/");
+    assert_eq!(status, 500);
+    let errors: Vec<String> = page
+        .all("ol.sitrep-errors > li > p")
+        .iter()
+        .map(|p| p.text().collect())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("templates/page.html:3:")),
+        "{errors:?}"
+    );
+    assert_eq!(server.get("/frigate/").0, 200);
+    site.remove("templates/page.html");
+    reloaded(&events);
+    assert_eq!(server.get("/about/").0, 200);
 }

@@ -1,0 +1,361 @@
+//! `sitrep serve` in a real browser: headless Chromium, driven through chromedriver over the W3C
+//! WebDriver protocol, keeps a page open while the site's files are edited, and the page must
+//! reload itself each time; nothing in the test navigates after the first visit.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`. Without them the test is skipped, unless
+//! `SITREP_BROWSER_TESTS=1` (as CI sets it), when their absence is a failure.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::serve::Server;
+use crate::support::site;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// How long a page has to reload, and chromedriver to start.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Run before any script of every document the tab loads: keeps each `EventSource` the page
+/// opens in `window.__sitrepStreams`, so the test can tell when the page's own listener is
+/// connected (the live-reload script keeps its `EventSource` to itself). The streams work as
+/// before; only a reference is kept.
+const TRACK_STREAMS: &str = r#"(() => {
+  const Native = window.EventSource;
+  window.__sitrepStreams = [];
+  window.EventSource = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__sitrepStreams.push(this);
+    }
+  };
+})();"#;
+
+/// Whether the page's live-reload stream is open, so a reload sent now reaches the page.
+const STREAM_OPEN: &str = r#"return (window.__sitrepStreams || []).some(
+  (s) => s.url.endsWith("/__sitrep/live") && s.readyState === EventSource.OPEN);"#;
+
+/// A chromedriver process on a free port, killed when dropped.
+struct Driver {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    url: String,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        // Port 0: chromedriver picks a free port and prints it.
+        let mut child = Command::new(CHROMEDRIVER)
+            .arg("--port=0")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {CHROMEDRIVER}: {e}"));
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let (sender, ports) = channel();
+        // Reads the port, then the rest of the output, so chromedriver never blocks on it.
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                if let Some(rest) = line.split("started successfully on port ").nth(1) {
+                    let _ = sender.send(rest.trim_end_matches('.').parse::<u16>());
+                }
+            }
+        });
+        let mut driver = Driver {
+            child,
+            url: String::new(),
+        };
+        let port = ports
+            .recv_timeout(PATIENCE)
+            .expect("chromedriver did not say which port it listens on")
+            .expect("chromedriver's port is a number");
+        driver.url = format!("http://127.0.0.1:{port}");
+        driver
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A WebDriver session: one headless Chromium with a fresh profile and one tab, driven through
+/// its own chromedriver. Dropping it closes the browser and stops chromedriver, even when the
+/// test fails.
+struct Browser {
+    agent: ureq::Agent,
+    /// `http://127.0.0.1:PORT/session/ID`, the prefix of every command.
+    session: String,
+    // Dropped after the session is deleted (fields drop in order): chromedriver, then the
+    // profile Chromium is done with.
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver and a browser; `None` (the test is skipped) when they are not
+    /// installed and `SITREP_BROWSER_TESTS` is not `1`.
+    fn start() -> Option<Browser> {
+        let missing: Vec<&str> = [CHROMEDRIVER, CHROMIUM]
+            .into_iter()
+            .filter(|p| !Path::new(p).exists())
+            .collect();
+        if !missing.is_empty() {
+            let required = std::env::var("SITREP_BROWSER_TESTS").is_ok_and(|v| v == "1");
+            assert!(
+                !required,
+                "SITREP_BROWSER_TESTS=1 but {missing:?} not installed \
+                 (apt-get install chromium chromium-driver)"
+            );
+            eprintln!(
+                "skipping the browser test: {missing:?} not installed \
+                 (apt-get install chromium chromium-driver, or set SITREP_BROWSER_TESTS=1 \
+                 to make this a failure)"
+            );
+            return None;
+        }
+        let driver = Driver::start();
+        let profile = tempfile::tempdir().unwrap();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let args = [
+            "--headless=new".to_string(),
+            "--no-sandbox".to_string(),
+            "--disable-gpu".to_string(),
+            // A container's /dev/shm is often too small for Chromium.
+            "--disable-dev-shm-usage".to_string(),
+            // Nothing but the test's server may be reached.
+            "--disable-quic".to_string(),
+            "--no-first-run".to_string(),
+            "--disable-background-networking".to_string(),
+            "--disable-component-update".to_string(),
+            "--disable-sync".to_string(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let capabilities = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "chrome",
+                    "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+                }
+            }
+        });
+        let started = send(
+            &agent,
+            "POST",
+            &format!("{}/session", driver.url),
+            &capabilities,
+        )
+        .unwrap_or_else(|e| panic!("no browser session: {e}"));
+        let id = started["sessionId"].as_str().expect("a session id");
+        Some(Browser {
+            session: format!("{}/session/{id}", driver.url),
+            agent,
+            _driver: driver,
+            _profile: profile,
+        })
+    }
+
+    /// Sends one command of the session (`path` after its prefix); its `value`, or the
+    /// WebDriver error.
+    fn command(&self, method: &str, path: &str, body: &Value) -> Result<Value, String> {
+        send(
+            &self.agent,
+            method,
+            &format!("{}{path}", self.session),
+            body,
+        )
+    }
+
+    /// Opens `url` in the tab, waiting for it to load.
+    fn navigate(&self, url: &str) {
+        self.command("POST", "/url", &json!({ "url": url }))
+            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+    }
+
+    /// Runs `script` (a function body: `return` gives the result) in the page.
+    fn execute(&self, script: &str) -> Result<Value, String> {
+        self.command(
+            "POST",
+            "/execute/sync",
+            &json!({ "script": script, "args": [] }),
+        )
+    }
+
+    /// Runs `script` in every document the tab loads from now on, before the page's own.
+    /// (A Chrome DevTools command, passed on by chromedriver: WebDriver has no such thing.)
+    fn on_every_page(&self, script: &str) {
+        self.command(
+            "POST",
+            "/goog/cdp/execute",
+            &json!({
+                "cmd": "Page.addScriptToEvaluateOnNewDocument",
+                "params": { "source": script },
+            }),
+        )
+        .unwrap_or_else(|e| panic!("cannot add a script to every page: {e}"));
+    }
+
+    /// Waits until `script` returns `true`, running it again every 50 ms. A script that fails
+    /// counts as not yet: while the page reloads there may be no page to run it in.
+    fn wait_until(&self, what: &str, script: &str) {
+        let started = Instant::now();
+        let mut last = Ok(Value::Null);
+        while started.elapsed() < PATIENCE {
+            last = self.execute(script);
+            if last == Ok(Value::Bool(true)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let state = self.execute(
+            "return { marker: window.__sitrepMarker ?? null, url: location.href, \
+             text: document.body.innerText.slice(0, 600) };",
+        );
+        panic!("{what}: not within {PATIENCE:?} (last: {last:?}); the page: {state:#?}");
+    }
+
+    /// Waits for the page's live-reload stream to open, then marks the page: the mark lasts as
+    /// long as this very document, so its absence later proves the tab loaded a new one.
+    fn mark(&self) {
+        self.wait_until("the page's live-reload stream opens", STREAM_OPEN);
+        self.execute("window.__sitrepMarker = 42;").unwrap();
+        assert_eq!(self.marker(), Some(42));
+    }
+
+    /// The mark of [`Browser::mark`], if the page still has it.
+    fn marker(&self) -> Option<i64> {
+        self.execute("return window.__sitrepMarker;")
+            .unwrap()
+            .as_i64()
+    }
+
+    /// The text of the first element matching `css`, whitespace collapsed.
+    fn text(&self, css: &str) -> String {
+        let script = format!("return document.querySelector({}).textContent;", json!(css));
+        match self.execute(&script) {
+            Ok(Value::String(text)) => crate::support::squash(&text),
+            other => panic!("no text for {css}: {other:?}"),
+        }
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // Closes the browser; chromedriver itself is killed next.
+        let _ = self.command("DELETE", "", &Value::Null);
+    }
+}
+
+/// One WebDriver request: the response's `value`, or its error and message.
+fn send(agent: &ureq::Agent, method: &str, url: &str, body: &Value) -> Result<Value, String> {
+    let response = match method {
+        "POST" => agent
+            .post(url)
+            .header("content-type", "application/json")
+            .send(body.to_string()),
+        "DELETE" => agent.delete(url).call(),
+        _ => unreachable!("{method}"),
+    };
+    let mut response = response.map_err(|e| format!("{method} {url}: {e}"))?;
+    let status = response.status();
+    let text = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| format!("{method} {url}: {e}"))?;
+    let mut reply: Value =
+        serde_json::from_str(&text).map_err(|e| format!("{method} {url}: {e}: {text}"))?;
+    let value = reply["value"].take();
+    if status.is_success() {
+        Ok(value)
+    } else {
+        Err(format!(
+            "{method} {url}: {status}: {}: {}",
+            value["error"], value["message"]
+        ))
+    }
+}
+
+/// Waits for the server to send a reload event (to the test's own listener; the page has one
+/// too).
+fn reload_sent(events: &Receiver<String>) {
+    let event = events
+        .recv_timeout(PATIENCE)
+        .expect("no reload event within 10 s of the edit");
+    assert_eq!(event, "reload");
+}
+
+#[test]
+fn an_open_tab_reloads_itself_after_each_edit() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = site("basic");
+    let server = Server::start(&site);
+    let events = server.listen();
+    browser.on_every_page(TRACK_STREAMS);
+    browser.navigate(&format!("{}frigate/", server.url));
+    assert_eq!(
+        browser.text("h1.article-title"),
+        "Frigate programme slips again"
+    );
+    let frigate = site.root().join("content/articles/frigate.md");
+    let good = std::fs::read_to_string(&frigate).unwrap();
+
+    // A paragraph is added: the tab reloads by itself and shows it.
+    browser.mark();
+    std::fs::write(
+        &frigate,
+        format!("{good}\nReloaded by the browser itself.\n"),
+    )
+    .unwrap();
+    reload_sent(&events);
+    browser.wait_until(
+        "the tab reloads itself with the new paragraph",
+        r#"return window.__sitrepMarker === undefined
+          && (document.querySelector(".article-body")?.textContent ?? "")
+            .includes("Reloaded by the browser itself.");"#,
+    );
+
+    // The front matter breaks: the same tab reloads into the error page, which names the file.
+    browser.mark();
+    std::fs::write(
+        &frigate,
+        good.replacen("title = \"Frigate", "title = \"Frigate\nx", 1),
+    )
+    .unwrap();
+    reload_sent(&events);
+    browser.wait_until(
+        "the tab reloads itself into the error page",
+        r#"return window.__sitrepMarker === undefined
+          && (document.querySelector("ol.sitrep-errors")?.textContent ?? "")
+            .includes("content/articles/frigate.md");"#,
+    );
+
+    // The file is fixed: the error page reloads by itself into the article.
+    browser.mark();
+    std::fs::write(&frigate, &good).unwrap();
+    reload_sent(&events);
+    browser.wait_until(
+        "the error page reloads itself into the article",
+        r#"return window.__sitrepMarker === undefined
+          && document.querySelector("h1.article-title")?.textContent.trim()
+            === "Frigate programme slips again";"#,
+    );
+    assert!(
+        !browser
+            .text(".article-body")
+            .contains("Reloaded by the browser itself.")
+    );
+}
