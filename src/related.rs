@@ -2,7 +2,8 @@
 //! category, newest first. Part of the resolve stage; works from the tag and category indexes so
 //! it never compares every article with every other.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
@@ -21,9 +22,92 @@ pub fn all(
     tags: &BTreeMap<String, Taxon>,
     categories: &BTreeMap<String, Taxon>,
 ) -> Vec<Vec<usize>> {
+    let every: Vec<usize> = (0..articles.len()).collect();
+    of(articles, tags, categories, &every)
+}
+
+/// What related articles were last computed from, and the result, so that after an edit only
+/// the articles it could affect are computed again (for `serve`).
+pub struct Memory {
+    /// A digest of the articles' slugs in order: indexes mean the same while it holds.
+    order: u64,
+    /// Each article's tag slugs and category slug.
+    taxa: Vec<Taxa>,
+    related: Vec<Vec<usize>>,
+}
+
+type Taxa = (Vec<String>, Option<String>);
+
+impl Memory {
+    /// Related articles of every article, as [`all`] gives them.
+    pub fn related(&self) -> &[Vec<usize>] {
+        &self.related
+    }
+}
+
+/// [`all`], computing again only what `memory` cannot answer. When the articles and their order
+/// are the same, an article's related list can change only if it shares a tag or the category
+/// (before or after the edit) with an article whose tags or category changed: only those are
+/// computed again. Anything else computes all.
+pub fn remember(
+    articles: &[Article],
+    tags: &BTreeMap<String, Taxon>,
+    categories: &BTreeMap<String, Taxon>,
+    memory: Option<Memory>,
+) -> Memory {
+    let mut hasher = DefaultHasher::new();
+    articles.iter().for_each(|a| a.slug.hash(&mut hasher));
+    let order = hasher.finish();
+    let taxa: Vec<Taxa> = articles
+        .iter()
+        .map(|a| {
+            let tags = a.tags.iter().map(|t| t.slug.clone()).collect();
+            (tags, a.category.as_ref().map(|c| c.slug.clone()))
+        })
+        .collect();
+    let related = match memory {
+        Some(memory) if memory.order == order => {
+            let changed = (0..articles.len()).filter(|&i| memory.taxa[i] != taxa[i]);
+            let mut affected = BTreeSet::new();
+            for i in changed {
+                affected.insert(i);
+                for (tag_slugs, category) in [&memory.taxa[i], &taxa[i]] {
+                    let lists = tag_slugs
+                        .iter()
+                        .filter_map(|slug| tags.get(slug))
+                        .chain(category.as_ref().and_then(|slug| categories.get(slug)));
+                    for list in lists {
+                        affected.extend(list.articles.iter().copied());
+                    }
+                }
+            }
+            let which: Vec<usize> = affected.into_iter().collect();
+            let mut related = memory.related;
+            for (i, list) in which.iter().zip(of(articles, tags, categories, &which)) {
+                related[*i] = list;
+            }
+            related
+        }
+        _ => all(articles, tags, categories),
+    };
+    Memory {
+        order,
+        taxa,
+        related,
+    }
+}
+
+/// Related articles of the articles `which`, in that order.
+fn of(
+    articles: &[Article],
+    tags: &BTreeMap<String, Taxon>,
+    categories: &BTreeMap<String, Taxon>,
+    which: &[usize],
+) -> Vec<Vec<usize>> {
     let n = articles.len();
-    (0..n)
-        .into_par_iter()
+    which
+        .par_iter()
+        .copied()
         // Each worker keeps a score slot per article and the list of slots it touched, so no
         // article's search allocates or hashes.
         .map_init(

@@ -49,8 +49,8 @@ pub struct Cache {
     keep: bool,
     /// By article (file stem; a stale entry under a reused stem fails its version check).
     articles: HashMap<String, Kept>,
-    /// Related articles of every article, with a digest of what they depend on.
-    related: Option<(u64, Vec<Vec<usize>>)>,
+    /// Related articles of every article, with what they were computed from.
+    related: Option<related::Memory>,
 }
 
 impl Cache {
@@ -99,6 +99,10 @@ impl Own {
         }
     }
 }
+
+/// One article resolved: its file's stem, the article, whether and how it is published, what
+/// making it reported, and what to keep in the cache if anything had to be made again.
+type Made<'a> = (&'a str, Article, Option<Status>, Diagnostics, Option<Kept>);
 
 /// A thread is made from its comment files, the site's authors (staff replies) and the cap.
 #[derive(PartialEq)]
@@ -205,13 +209,23 @@ pub fn resolve_cached(
         .collect();
     let comment_count = comments.len();
     let mut grouped: Vec<Vec<&CommentSource>> = vec![Vec::new(); pending.len()];
+    // Comments come sorted by path, so each folder's are together: one lookup a folder.
+    let mut last: Option<(&str, Option<usize>)> = None;
     for comment in comments {
         let folder = comment.article.as_str();
-        let target = index_of
-            .get(folder)
-            .or_else(|| slug_of_stem.get(folder).and_then(|s| index_of.get(s)));
+        let target = match last {
+            Some((seen, target)) if seen == folder => target,
+            _ => {
+                let target = index_of
+                    .get(folder)
+                    .or_else(|| slug_of_stem.get(folder).and_then(|s| index_of.get(s)))
+                    .copied();
+                last = Some((folder, target));
+                target
+            }
+        };
         match target {
-            Some(&i) => grouped[i].push(comment),
+            Some(i) => grouped[i].push(comment),
             // The article's own error is already reported.
             None if failed_articles.contains(folder) => {}
             None => diagnostics.error(Diagnostic::new(
@@ -225,57 +239,75 @@ pub fn resolve_cached(
     }
 
     let max_depth = config.comments.max_depth;
-    let old = std::mem::replace(
-        cache,
-        Cache {
-            keep: cache.keep,
-            ..Cache::default()
-        },
-    );
-    let resolved: Vec<(&str, Article, Option<Status>, Kept)> = pending
+    let kept_before = &cache.articles;
+    let resolved: Vec<Made> = pending
         .par_iter()
         .zip(grouped.par_iter())
         .map(|(p, comments)| {
-            let kept = old.articles.get(&p.source.stem);
-            let own = match kept {
-                Some(kept) if kept.version == p.source.version => kept.own.clone(),
-                _ => Own::new(&p.source.front, &p.source.body),
-            };
+            let kept = kept_before.get(&p.source.stem);
             let thread_key = ThreadKey {
                 comments: comments.iter().map(|c| c.source.version).collect(),
                 authors: authors_version,
                 max_depth,
             };
-            let (thread, reported) = match kept {
-                Some(kept) if kept.thread_key == thread_key => {
-                    (kept.thread.clone(), kept.reported.clone())
-                }
+            let same_own = kept.filter(|k| k.version == p.source.version);
+            let same_thread = kept.filter(|k| k.thread_key == thread_key);
+            // Only what had to be made again goes back into the cache.
+            let remade = match (same_own, same_thread) {
+                (Some(_), Some(_)) => None,
                 _ => {
-                    let mut local = Diagnostics::default();
-                    let thread = comment::thread(comments, &authors, max_depth, &mut local);
-                    (Arc::new(thread), local)
+                    let own = match same_own {
+                        Some(k) => k.own.clone(),
+                        None => Own::new(&p.source.front, &p.source.body),
+                    };
+                    let (thread, reported) = match same_thread {
+                        Some(k) => (k.thread.clone(), k.reported.clone()),
+                        None => {
+                            let mut local = Diagnostics::default();
+                            let thread = comment::thread(comments, &authors, max_depth, &mut local);
+                            (Arc::new(thread), local)
+                        }
+                    };
+                    Some(Kept {
+                        version: p.source.version,
+                        own,
+                        thread_key,
+                        thread,
+                        reported,
+                    })
                 }
             };
-            let article = article(p, &own, thread.clone(), &base_path);
-            let kept = Kept {
-                version: p.source.version,
-                own,
-                thread_key,
-                thread,
+            let now = remade
+                .as_ref()
+                .or(kept)
+                .expect("kept when nothing was made again");
+            let article = article(p, &now.own, now.thread.clone(), &base_path);
+            let reported = now.reported.clone();
+            (
+                p.source.stem.as_str(),
+                article,
+                p.published,
                 reported,
-            };
-            (p.source.stem.as_str(), article, p.published, kept)
+                remade,
+            )
         })
         .collect();
     let mut articles = Vec::new();
-    for (stem, article, published, kept) in resolved {
-        diagnostics.extend(kept.reported.clone());
-        if cache.keep {
+    for (stem, article, published, reported, remade) in resolved {
+        diagnostics.extend(reported);
+        if let Some(kept) = remade.filter(|_| cache.keep) {
             cache.articles.insert(stem.to_string(), kept);
         }
         if let Some(status) = published {
             articles.push(Article { status, ..article });
         }
+    }
+    // Articles that went: every one still here has its entry, so only a longer map has any.
+    if cache.articles.len() > pending.len() {
+        let live: HashSet<&str> = pending.iter().map(|p| p.source.stem.as_str()).collect();
+        cache
+            .articles
+            .retain(|stem, _| live.contains(stem.as_str()));
     }
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
 
@@ -327,18 +359,17 @@ pub fn resolve_cached(
     }
 
     let (tags, categories, by_author) = indexes(&articles, &authors.by_id);
-    // Related articles depend only on which articles there are, in what order, with what
-    // tags and category.
-    let digest = related_digest(&articles);
-    let related = match old.related {
-        Some((d, related)) if d == digest => related,
-        _ => related::all(&articles, &tags, &categories),
-    };
-    for (article, related) in articles.iter_mut().zip(&related) {
-        article.related = related.clone();
-    }
     if cache.keep {
-        cache.related = Some((digest, related));
+        let memory = related::remember(&articles, &tags, &categories, cache.related.take());
+        for (article, related) in articles.iter_mut().zip(memory.related()) {
+            article.related = related.clone();
+        }
+        cache.related = Some(memory);
+    } else {
+        let related = related::all(&articles, &tags, &categories);
+        for (article, related) in articles.iter_mut().zip(related) {
+            article.related = related;
+        }
     }
     let warnings = diagnostics.finish()?;
     Ok(Site {
@@ -541,19 +572,6 @@ fn version_digest(versions: impl Iterator<Item = u64>) -> u64 {
     hasher.finish()
 }
 
-/// What related articles are computed from: each article's slug, tags and category, in order.
-fn related_digest(articles: &[Article]) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    for article in articles {
-        article.slug.hash(&mut hasher);
-        for tag in &article.tags {
-            tag.slug.hash(&mut hasher);
-        }
-        article.category.as_ref().map(|c| &c.slug).hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
 type Indexes = (
     BTreeMap<String, Taxon>,
     BTreeMap<String, Taxon>,
@@ -567,11 +585,16 @@ fn indexes(articles: &[Article], authors: &BTreeMap<String, crate::site::Author>
     let mut by_author: BTreeMap<String, Vec<usize>> =
         authors.keys().map(|id| (id.clone(), Vec::new())).collect();
     let add = |map: &mut BTreeMap<String, Taxon>, t: &TaxonRef, i: usize| {
-        let entry = map.entry(t.slug.clone()).or_insert_with(|| Taxon {
-            name: t.name.clone(),
-            slug: t.slug.clone(),
-            articles: Vec::new(),
-        });
+        // Looked up before inserting: a new key (a copy of the slug) is made once a taxon.
+        if !map.contains_key(&t.slug) {
+            let taxon = Taxon {
+                name: t.name.clone(),
+                slug: t.slug.clone(),
+                articles: Vec::new(),
+            };
+            map.insert(t.slug.clone(), taxon);
+        }
+        let entry = map.get_mut(&t.slug).expect("inserted above");
         if entry.articles.last() != Some(&i) {
             entry.articles.push(i);
         }

@@ -165,9 +165,12 @@ fn apply(shared: &Shared, outcome: Outcome, changed: usize, report: &dyn Fn(Even
         Outcome::Built(snapshot, _, elapsed) => {
             let pages = snapshot.outputs.paths.len();
             let warnings = snapshot.site.warnings.clone();
-            state.snapshot = Some(snapshot);
+            let old = state.snapshot.replace(snapshot);
             state.errors = None;
             drop(state);
+            // Freeing a large site's last build takes tens of milliseconds: not while the
+            // editor waits for the page.
+            std::thread::spawn(move || drop(old));
             report(Event::Built {
                 changed,
                 elapsed,

@@ -469,6 +469,17 @@ fn every_rebuild_equals_a_fresh_build() {
             }),
         ),
         (
+            "a removed tag",
+            Path::Resolved,
+            Box::new(|s: &TestSite| {
+                let path = s.root().join("content/articles/frigate.md");
+                let text = std::fs::read_to_string(path).unwrap();
+                let text =
+                    text.replacen("tags = [\"Navy\", \"Procurement\"]", "tags = [\"Navy\"]", 1);
+                s.file("content/articles/frigate.md", &text);
+            }),
+        ),
+        (
             "a new article",
             Path::Resolved,
             Box::new(|s: &TestSite| {
