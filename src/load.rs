@@ -356,10 +356,18 @@ fn file_stem(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Dot-files (editor swap files, `.DS_Store`) are skipped without a word.
+/// Dot-files (`.DS_Store`, editors' swap files) and editors' backup and autosave files (`x.md~`,
+/// `#x.md#`) are skipped without a word.
 pub(crate) fn is_hidden(rel: &Path) -> bool {
-    rel.components()
-        .any(|c| matches!(c, Component::Normal(n) if n.to_string_lossy().starts_with('.')))
+    rel.components().any(|c| match c {
+        Component::Normal(name) => {
+            let name = name.to_string_lossy();
+            name.starts_with('.')
+                || name.ends_with('~')
+                || (name.starts_with('#') && name.ends_with('#'))
+        }
+        _ => false,
+    })
 }
 
 pub(crate) fn slash_path(path: &Path) -> String {

@@ -70,13 +70,13 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
         // A folder appeared (or changed): what is in it is read by a full load.
         return Patched::Reload;
     }
+    if parts.first() != Some(&"static") && load::is_hidden(&rel) {
+        // load skips these in content/ and templates/ without a word (static/ publishes them).
+        return Patched::Nothing;
+    }
     let Some(kind) = kind(&parts) else {
         return other_file(sources, &rel, &parts, exists);
     };
-    if load::is_hidden(&rel) {
-        // load skips dot-files in content/ and templates/ without a word.
-        return Patched::Nothing;
-    }
     let rel_path = rel.as_path();
     match kind {
         Kind::Article { stem, bundle } => {

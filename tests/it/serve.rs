@@ -574,3 +574,30 @@ fn a_template_that_fails_to_render_shows_its_error_on_the_pages_it_makes() {
     reloaded(&events);
     assert_eq!(server.get("/about/").0, 200);
 }
+
+/// Editors leave backup and lock files beside what they save: they change nothing, and a build
+/// does not warn about them.
+#[test]
+fn editor_backup_files_are_not_changes() {
+    let site = site("basic");
+    let options = BuildOptions {
+        drafts: true,
+        now: now(),
+        ..BuildOptions::new(site.root())
+    };
+    let mut live = Session::pinned(options);
+    snapshot(live.rebuild(None));
+    let names = [
+        "content/articles/frigate.md~",
+        "content/articles/#frigate.md#",
+        "content/articles/.frigate.md.swp",
+        "content/comments/frigate/c1.md~",
+        "templates/.page.html.swp",
+    ];
+    for name in names {
+        site.file(name, "scratch");
+    }
+    let paths: Vec<PathBuf> = names.iter().map(|n| site.root().join(n)).collect();
+    assert!(matches!(live.rebuild(Some(&paths)), Outcome::Nothing));
+    assert_eq!(site.build().warnings(), Vec::<String>::new());
+}
