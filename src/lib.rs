@@ -171,6 +171,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     };
     check_output_location(&sources.root, &output)?;
     let (site, tera) = prepare(&sources, options, &mut resolve::Cache::default())?;
+    // Everything needed is in the site now; the texts read need not wait through rendering.
+    drop(sources);
     clock.lap("resolve");
 
     let staging = output::Staging::create(&output)?;
@@ -205,6 +207,7 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
     let sources = load::load(&options.root)?;
     clock.lap("load");
     let (site, tera) = prepare(&sources, options, &mut resolve::Cache::default())?;
+    drop(sources);
     clock.lap("resolve");
     let mut counts = render::render(&site, &tera, &output::Discard)?;
     clock.lap("render");
