@@ -1,6 +1,6 @@
 //! Bringing loaded [`Sources`] up to date with a few changed files, for `serve`: only the files
-//! that changed are read again, so an edit costs the same on a site of ten articles or of ten
-//! thousand. Anything that could change how other files are read (site.toml, a folder, a new
+//! that changed are read again, so reading an edit costs the same on a site of ten articles or
+//! of ten thousand. Anything that could change how other files are read (site.toml, a folder, a new
 //! bundle, a static file appearing) asks for a full load instead, which is always right.
 
 use std::collections::HashSet;
@@ -19,8 +19,8 @@ pub enum Patched {
     Nothing,
     /// Only files served as they are changed: the pages stand, browsers should reload.
     Files,
-    /// The sources were updated; the site must be resolved again.
-    Sources,
+    /// The sources were updated from these files; the site must be resolved again.
+    Sources(Vec<PathBuf>),
     /// These changes need a full load.
     Reload,
 }
@@ -28,19 +28,23 @@ pub enum Patched {
 /// Applies the changes at `paths` (absolute, as a file watcher reports them) to `sources`. On
 /// [`Patched::Reload`] nothing useful is left in `sources`: load again.
 pub fn apply(sources: &mut Sources, paths: &[PathBuf]) -> Patched {
-    let mut outcome = Patched::Nothing;
+    let mut applied = Vec::new();
+    let mut files = false;
     for path in paths {
-        let step = one(sources, path);
-        if step == Patched::Reload {
-            return Patched::Reload;
+        match one(sources, path) {
+            Patched::Reload => return Patched::Reload,
+            Patched::Sources(_) => applied.push(path.clone()),
+            Patched::Files => files = true,
+            Patched::Nothing => {}
         }
-        outcome = match (outcome, step) {
-            (Patched::Sources, _) | (_, Patched::Sources) => Patched::Sources,
-            (Patched::Files, _) | (_, Patched::Files) => Patched::Files,
-            _ => Patched::Nothing,
-        };
     }
-    outcome
+    if !applied.is_empty() {
+        Patched::Sources(applied)
+    } else if files {
+        Patched::Files
+    } else {
+        Patched::Nothing
+    }
 }
 
 /// The kind of content file a path is, by where it sits.
@@ -147,6 +151,16 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
             );
         }
         Kind::Template(name) => {
+            // A folder of templates that went: its templates are read again by a full load.
+            let folder = format!("{name}/");
+            if !exists
+                && sources
+                    .templates
+                    .iter()
+                    .any(|(n, _)| n.starts_with(&folder))
+            {
+                return Patched::Reload;
+            }
             forget(sources, rel_path);
             sources.templates.retain(|(n, _)| *n != name);
             if exists {
@@ -160,7 +174,7 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
             }
         }
     }
-    Patched::Sources
+    Patched::Sources(Vec::new())
 }
 
 /// Which content file `parts` (the path's parts under the site root) names, if any.
@@ -192,9 +206,13 @@ fn other_file(sources: &Sources, rel: &Path, parts: &[&str], exists: bool) -> Pa
         ["content", "articles", ..] => sources.assets.iter().any(|a| a.from.ends_with(rel)),
         _ => false,
     };
+    // A file the load warned about (as ignored, say) takes its warning with it when it goes.
+    let reported = |d: &Diagnostic| d.path == rel;
+    let was_reported = sources.diagnostics.warnings.iter().any(reported)
+        || sources.diagnostics.errors.iter().any(reported);
     match (published, exists) {
         (true, true) => Patched::Files,
-        (false, false) if !is_known_folder(sources, rel) => Patched::Nothing,
+        (false, false) if !was_reported && !is_known_folder(sources, rel) => Patched::Nothing,
         _ => Patched::Reload,
     }
 }
@@ -206,9 +224,13 @@ fn is_known_folder(sources: &Sources, rel: &Path) -> bool {
         || sources.comments.iter().any(|c| under(&c.source.path))
         || sources.authors.iter().any(|s| under(&s.path))
         || sources.pages.iter().any(|s| under(&s.path))
+        || rel.strip_prefix("static").is_ok_and(|folder| {
+            let folder = load::slash_path(folder);
+            let folder = format!("{folder}/");
+            folder == "/" || sources.static_files.iter().any(|f| f.starts_with(&folder))
+        })
         || rel.as_os_str() == "site.toml"
-        || matches!(rel.to_str(), Some("content" | "templates" | "static"))
-        || rel.starts_with("static")
+        || matches!(rel.to_str(), Some("content" | "templates"))
 }
 
 /// Drops what the last read of `rel` reported.

@@ -194,6 +194,13 @@ fn fixed_names(site: &Site) -> Vec<String> {
         .collect()
 }
 
+/// Whether [`generated_files`] may make `path`: one of the names it always takes, or a part of
+/// a large sitemap.
+pub fn may_be_generated(site: &Site, path: &str) -> bool {
+    (path.starts_with("sitemap-") && path.ends_with(".xml"))
+        || fixed_names(site).iter().any(|name| name == path)
+}
+
 /// Whether the site publishes a file of its own at `path`, which replaces sitrep's default.
 fn site_has(site: &Site, path: &str) -> bool {
     site.files.iter().any(|(_, p)| p == path)

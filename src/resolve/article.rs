@@ -2,7 +2,6 @@
 //! thread, in parallel; and the [`Cache`] that lets `serve` make again only what an edit changed.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -31,7 +30,9 @@ pub(super) struct Pending<'a> {
 pub struct Cache {
     /// Whether to fill the cache at all: a one-off build would only pay to throw it away.
     pub(super) keep: bool,
-    /// By article (file stem; a stale entry under a reused stem fails its version check).
+    /// By article file stem. Two files of one stem (`x.md` with its own `slug`, and
+    /// `x/index.md`) take turns in one entry: each is then made again on every resolve, which is
+    /// slower but never wrong, since every read has its own version.
     articles: HashMap<String, Kept>,
     /// Related articles of every article, with what they were computed from.
     pub(super) related: Option<related::Memory>,
@@ -235,11 +236,4 @@ pub fn summary(front: &ArticleFront, body: &markdown::Rendered) -> String {
         Some(summary) if !summary.trim().is_empty() => summary.clone(),
         _ => body.first_paragraph.clone(),
     }
-}
-
-/// One number for a list of versions: equal lists give equal digests.
-pub(super) fn version_digest(versions: impl Iterator<Item = u64>) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    versions.for_each(|v| v.hash(&mut hasher));
-    hasher.finish()
 }

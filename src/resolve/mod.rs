@@ -3,6 +3,7 @@
 //! indexes built. Every problem is collected; the stage fails at its end with all of them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,8 +19,8 @@ use crate::{markdown, related, slugs};
 
 mod article;
 
-pub use article::{Cache, remake, summary};
-use article::{Pending, version_digest};
+use article::Pending;
+pub use article::{Cache, remake};
 
 /// What a build is asked to publish.
 #[derive(Debug, Clone)]
@@ -64,7 +65,14 @@ pub fn resolve_cached(
     }
     check_config(&mut config, &mut diagnostics);
     let base_path = config.base_path();
-    let authors_version = version_digest(authors.iter().map(|a| a.version));
+    // Staff replies name authors: a thread is made again when any author file changes, and
+    // when one that failed to load goes (its replies must then be reported).
+    let mut failed: Vec<&String> = failed_authors.iter().collect();
+    failed.sort();
+    let mut hasher = DefaultHasher::new();
+    authors.iter().for_each(|a| a.version.hash(&mut hasher));
+    failed.hash(&mut hasher);
+    let authors_version = hasher.finish();
     let authors = Authors::new(authors, failed_authors, &base_path, &mut diagnostics);
     let mut slugs = SlugClaims::new(static_files);
 

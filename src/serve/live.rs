@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
@@ -13,10 +14,16 @@ use crate::xml::escape;
 /// Where pages listen for reloads.
 pub const EVENTS_PATH: &str = "/__sitrep/live";
 
-/// Added before `</body>`: reload when told, and after the server comes back from a restart.
+/// Added before `</body>`, with the number of the build the page came from (`GENERATION`). The
+/// stream names the latest build as soon as it opens and after every rebuild: a page reloads
+/// when they differ, so one fetched just before a rebuild, whose stream opened just after it,
+/// still reloads.
 const SCRIPT: &str = r#"<script data-sitrep-live>(() => {
+  const served = "GENERATION";
   const events = new EventSource("/__sitrep/live");
-  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("reload", (event) => {
+    if (event.data !== served) location.reload();
+  });
 })();</script>"#;
 
 /// A comment line now and then finds out which listeners have gone.
@@ -26,22 +33,31 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 #[derive(Default)]
 pub struct Hub {
     listeners: Mutex<Vec<Sender<u64>>>,
+    /// The latest build's number.
+    generation: AtomicU64,
 }
 
 impl Hub {
     /// Tells every open page that build `generation` is ready.
     pub fn reload(&self, generation: u64) {
         let mut listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+        self.generation.store(generation, Ordering::SeqCst);
         listeners.retain(|l| l.send(generation).is_ok());
+    }
+
+    /// The latest build's number, for the pages sent now.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// Streams reload events to `stream` until the page goes away.
     pub fn listen(&self, stream: Box<dyn Write + Send>) {
         let (sender, receiver) = mpsc::channel();
-        self.listeners
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(sender);
+        let mut listeners = self.listeners.lock().unwrap_or_else(|e| e.into_inner());
+        // Under the lock, so no rebuild falls between naming the latest and listening.
+        let _ = sender.send(self.generation());
+        listeners.push(sender);
+        drop(listeners);
         // The listener has its own thread: it waits for as long as the page is open.
         std::thread::spawn(move || {
             let _ = stream_events(stream, receiver);
@@ -68,17 +84,18 @@ fn stream_events(
     }
 }
 
-/// `html` with the listening script before its closing `</body>` (or at its end).
-pub fn inject(mut html: String) -> String {
+/// `html` (a page of build `generation`) with the listening script before its closing
+/// `</body>`, or at its end.
+pub fn inject(mut html: String, generation: u64) -> String {
     let at = html
         .to_ascii_lowercase()
         .rfind("</body>")
         .unwrap_or(html.len());
-    html.insert_str(at, SCRIPT);
+    html.insert_str(at, &SCRIPT.replace("GENERATION", &generation.to_string()));
     html
 }
 
-/// A page listing what stops the site from building: each error with its file, line and
+/// A page listing what stops the site from building (the script is added as it is sent): each error with its file, line and
 /// column, and the offending line. Everything in it is escaped, since an error may quote a
 /// reader's comment.
 pub fn error_page(errors: &[Diagnostic]) -> String {
@@ -99,7 +116,7 @@ pub fn error_page(errors: &[Diagnostic]) -> String {
         "{n} error{} stop the site from building",
         if n == 1 { "" } else { "s" }
     );
-    inject(format!(
+    format!(
         r#"<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>{title}</title>
@@ -116,7 +133,7 @@ pre{{background:#f3f4f6;padding:.5rem .75rem;overflow:auto}}
 </body>
 </html>
 "#
-    ))
+    )
 }
 
 #[cfg(test)]
@@ -125,10 +142,11 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_last_body_end() {
-        let page = inject("<html><body><p>x</p></BODY></html>".to_string());
+        let page = inject("<html><body><p>x</p></BODY></html>".to_string(), 7);
         assert!(page.starts_with("<html><body><p>x</p><script data-sitrep-live>"));
+        assert!(page.contains(r#"const served = "7";"#));
         assert!(page.ends_with("</script></BODY></html>"));
-        assert!(inject("plain".to_string()).starts_with("plain<script"));
+        assert!(inject("plain".to_string(), 0).starts_with("plain<script"));
     }
 
     #[test]

@@ -116,7 +116,11 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(Event) + Sync)) -> Result<
                 rebuild_or_start_over(&mut session, &root, &paths),
                 paths.len(),
             ),
-            Err(e) => (Outcome::Failed(e), 0),
+            Err(e) => {
+                // The batch's changes were not read: start over with a full load next time.
+                session = Session::new(session.options().clone());
+                (Outcome::Failed(e), 0)
+            }
         };
         if apply(&shared, outcome.0, outcome.1, report) {
             generation += 1;
@@ -227,12 +231,14 @@ fn answer(shared: &Shared, request: Request) {
         shared.hub.listen(request.into_writer());
         return;
     }
+    // Read before the state: a page is never said to be newer than it is.
+    let generation = shared.hub.generation();
     let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reply(shared, path)))
         .unwrap_or_else(|_| {
             let error = Diagnostic::new(path, "sitrep failed while making this page (a bug)");
             Reply::html(500, live::error_page(&[error]))
         });
-    let _ = respond(request, reply);
+    let _ = respond(request, reply, generation);
 }
 
 /// An answer before it is sent.
@@ -301,7 +307,7 @@ fn reply(shared: &Shared, path: &str) -> Reply {
         };
     }
     match snapshot.not_found() {
-        Ok(html) => Reply::html(404, live::inject(html)),
+        Ok(html) => Reply::html(404, html),
         Err(errors) => Reply::html(500, live::error_page(&errors)),
     }
 }
@@ -322,9 +328,7 @@ fn ok(path: &str, body: Body) -> Reply {
         content_type
     };
     let body = match body {
-        Body::Text(text) if path.ends_with(".html") => {
-            ReplyBody::Bytes(live::inject(text).into_bytes())
-        }
+        Body::Text(text) if path.ends_with(".html") => ReplyBody::Bytes(text.into_bytes()),
         Body::Text(text) => ReplyBody::Bytes(text.into_bytes()),
         Body::File(from) => ReplyBody::File(from),
     };
@@ -350,7 +354,8 @@ fn output_path(base_path: &str, path: &str) -> Option<String> {
     Some(rest.to_string())
 }
 
-fn respond(request: Request, reply: Reply) -> std::io::Result<()> {
+/// Sends `reply`; an HTML page gets the live-reload script, naming build `generation`.
+fn respond(request: Request, reply: Reply, generation: u64) -> std::io::Result<()> {
     let mut headers = vec![
         header("Content-Type", &reply.content_type),
         // A preview must never show a page from before the last edit.
@@ -361,6 +366,12 @@ fn respond(request: Request, reply: Reply) -> std::io::Result<()> {
     }
     let status = StatusCode(reply.status);
     match reply.body {
+        ReplyBody::Bytes(bytes) if reply.content_type.starts_with("text/html") => {
+            let page = live::inject(String::from_utf8_lossy(&bytes).into_owned(), generation);
+            let length = page.len();
+            let response = Response::new(status, headers, page.as_bytes(), Some(length), None);
+            request.respond(response)
+        }
         ReplyBody::Bytes(bytes) => {
             let length = bytes.len();
             let response = Response::new(status, headers, &bytes[..], Some(length), None);

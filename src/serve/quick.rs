@@ -13,7 +13,7 @@ use crate::author::Authors;
 use crate::content::ArticleFront;
 use crate::error::Diagnostics;
 use crate::load::Sources;
-use crate::site::{Article, Site};
+use crate::site::{Article, Site, Status};
 use crate::{comment, resolve};
 
 /// What the quick path needs to know of the sources before a patch: the front matter of the
@@ -43,8 +43,9 @@ impl Before {
     }
 }
 
-/// `site` with the edits at `changed` applied, if they are all body or comment edits that need
-/// nothing else; `None` sends the caller down the full path.
+/// `site` with the edits at `changed` (the paths [`crate::patch::apply`] read again) applied, if
+/// they are all text or comment edits that need nothing else; `None` sends the caller down the
+/// full path.
 pub fn apply(site: &Site, sources: &Sources, changed: &[PathBuf], before: &Before) -> Option<Site> {
     if sources.diagnostics != before.diagnostics {
         return None;
@@ -70,6 +71,10 @@ fn text(site: &mut Site, sources: &Sources, rel: &Path, before: &Before) -> Opti
         return None;
     }
     let i = site.articles.iter().position(|a| a.source == rel)?;
+    // A scheduled article may have come due since the last full build: that one decides.
+    if site.articles[i].status == Status::Scheduled {
+        return None;
+    }
     site.articles[i] = Arc::new(resolve::remake(&site.articles[i], source, &site.base_path));
     Some(())
 }

@@ -1,7 +1,7 @@
 //! The site as `serve` keeps it between edits: the loaded sources, patched file by file, and the
 //! resolve cache, so that a rebuild after one edit reads one file and renders one body. Pages
 //! are not rendered here: a [`Snapshot`] knows every output and renders one when it is asked
-//! for, so an edit costs the same whether the site has ten pages or twenty thousand.
+//! for, so no edit renders pages nobody looks at.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -102,6 +102,10 @@ impl Snapshot {
     }
 
     fn generated_file(&self, path: &str) -> Option<&str> {
+        // Making them costs a walk over the whole site: not for every missing favicon.
+        if !render::may_be_generated(&self.site, path) {
+            return None;
+        }
         let files = self
             .generated
             .get_or_init(|| render::generated_files(&self.site, &self.outputs.jobs));
@@ -128,14 +132,14 @@ pub enum Outcome {
     /// Only files served as they are changed; the last snapshot stands.
     Files,
     /// A new snapshot, how it was made and how long it took.
-    Built(Arc<Snapshot>, Path, Duration),
+    Built(Arc<Snapshot>, How, Duration),
     /// The site has errors; every one of them.
     Failed(Error),
 }
 
 /// How a snapshot was made, from the quickest way to the slowest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Path {
+pub enum How {
     /// The last snapshot with an article's body or thread replaced.
     Edited,
     /// Changed files read again and the whole site resolved (with the cache).
@@ -192,33 +196,33 @@ impl Session {
                 let before = quick::Before::note(sources, paths);
                 let patched = patch::apply(sources, paths);
                 let quick = match (&patched, &self.last) {
-                    (Patched::Sources, Some(last)) => {
-                        quick::apply(&last.site, sources, paths, &before)
+                    (Patched::Sources(applied), Some(last)) => {
+                        quick::apply(&last.site, sources, applied, &before)
                     }
                     _ => None,
                 };
                 if let Some(site) = quick {
                     let snapshot = Arc::new(self.last.as_ref().unwrap().with_site(site));
                     self.last = Some(snapshot.clone());
-                    return Outcome::Built(snapshot, Path::Edited, started.elapsed());
+                    return Outcome::Built(snapshot, How::Edited, started.elapsed());
                 }
                 patched
             }
             _ => Patched::Reload,
         };
-        let path = match patched {
-            Patched::Reload => Path::Loaded,
-            _ => Path::Resolved,
+        let how = match patched {
+            Patched::Reload => How::Loaded,
+            _ => How::Resolved,
         };
         match patched {
             Patched::Nothing => return Outcome::Nothing,
             Patched::Files => return Outcome::Files,
-            Patched::Sources => {}
+            Patched::Sources(_) => {}
             Patched::Reload => {
                 self.sources = None;
                 match load::load(&self.options.root) {
                     Ok(sources) => self.sources = Some(sources),
-                    Err(e) => return Outcome::Failed(e),
+                    Err(e) => return self.failed(e),
                 }
             }
         }
@@ -233,10 +237,17 @@ impl Session {
             Ok(snapshot) => {
                 let snapshot = Arc::new(snapshot);
                 self.last = Some(snapshot.clone());
-                Outcome::Built(snapshot, path, started.elapsed())
+                Outcome::Built(snapshot, how, started.elapsed())
             }
-            Err(e) => Outcome::Failed(e),
+            Err(e) => self.failed(e),
         }
+    }
+
+    /// A failed build: the last good one no longer matches the sources, so the next edit must
+    /// not be applied on top of it (that would hide this failure); it resolves the whole site.
+    fn failed(&mut self, error: Error) -> Outcome {
+        self.last = None;
+        Outcome::Failed(error)
     }
 }
 

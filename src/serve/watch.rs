@@ -29,6 +29,8 @@ pub struct Watch {
     events: Receiver<notify::Result<notify::Event>>,
     /// The watched folders that exist; one that appears later is watched from then on.
     watched: BTreeSet<PathBuf>,
+    /// Watched folders that were themselves removed or replaced since the last batch.
+    stale: BTreeSet<PathBuf>,
 }
 
 impl Watch {
@@ -41,6 +43,7 @@ impl Watch {
             root: root.to_path_buf(),
             events,
             watched: BTreeSet::new(),
+            stale: BTreeSet::new(),
         };
         // The root itself, not below it: site.toml, and the watched folders appearing.
         watch
@@ -54,6 +57,12 @@ impl Watch {
     fn watch_folders(&mut self) -> Result<()> {
         for name in FOLDERS {
             let dir = self.root.join(name);
+            // A folder removed (and perhaps made again) is watched afresh: the old watch went
+            // with the old folder.
+            if self.watched.contains(&dir) && self.stale.remove(&dir) {
+                let _ = self.watcher.unwatch(&dir);
+                self.watched.remove(&dir);
+            }
             if dir.is_dir() && !self.watched.contains(&dir) {
                 self.watcher
                     .watch(&dir, RecursiveMode::Recursive)
@@ -84,12 +93,15 @@ impl Watch {
         Some(Ok(paths.into_iter().collect()))
     }
 
-    fn take(&self, event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
+    fn take(&mut self, event: notify::Result<notify::Event>, paths: &mut BTreeSet<PathBuf>) {
         match event {
             // Reading a file is an event too (the build's own reads among them): not a change.
             Ok(event) if event.kind.is_access() => {}
             Ok(event) => {
                 for path in event.paths {
+                    if self.watched.contains(&path) {
+                        self.stale.insert(path.clone());
+                    }
                     if self.matters(&path) {
                         paths.insert(path);
                     }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use scraper::Html;
 use sitrep::BuildOptions;
-use sitrep::serve::session::{Body, Outcome, Path, Session, Snapshot};
+use sitrep::serve::session::{Body, How, Outcome, Session, Snapshot};
 
 use crate::support::{Page, TestSite, now, site};
 
@@ -89,8 +89,12 @@ impl Server {
         );
         let (sender, receiver) = channel();
         let mut lines = BufReader::new(response.into_body().into_reader()).lines();
-        // The stream opens with its retry line: from then on no reload can be missed.
+        // The stream opens with its retry line and names the latest build: from then on no
+        // reload can be missed.
         assert_eq!(lines.next().unwrap().unwrap(), "retry: 500");
+        assert_eq!(lines.next().unwrap().unwrap(), "");
+        assert_eq!(lines.next().unwrap().unwrap(), "event: reload");
+        assert!(lines.next().unwrap().unwrap().starts_with("data: "));
         std::thread::spawn(move || {
             for line in lines {
                 let Ok(line) = line else { return };
@@ -350,7 +354,7 @@ fn outputs(snapshot: &Snapshot) -> Vec<(String, String)> {
         .collect()
 }
 
-fn snapshot(outcome: Outcome) -> (std::sync::Arc<Snapshot>, Path) {
+fn snapshot(outcome: Outcome) -> (std::sync::Arc<Snapshot>, How) {
     match outcome {
         Outcome::Built(snapshot, path, _) => (snapshot, path),
         Outcome::Failed(e) => panic!("{e}"),
@@ -372,11 +376,11 @@ fn every_rebuild_equals_a_fresh_build() {
     let mut live = Session::pinned(options.clone());
     snapshot(live.rebuild(None));
     let frigate = std::fs::read_to_string(site.root().join("content/articles/frigate.md")).unwrap();
-    type Edit = (&'static str, Path, Box<dyn Fn(&TestSite)>);
+    type Edit = (&'static str, How, Box<dyn Fn(&TestSite)>);
     let edits: Vec<Edit> = vec![
         (
             "a body",
-            Path::Edited,
+            How::Edited,
             Box::new(move |s: &TestSite| {
                 s.file(
                     "content/articles/frigate.md",
@@ -386,7 +390,7 @@ fn every_rebuild_equals_a_fresh_build() {
         ),
         (
             "a summary-less body",
-            Path::Edited,
+            How::Edited,
             Box::new(|s: &TestSite| {
                 let path = s.root().join("content/articles/closed.md");
                 let text = std::fs::read_to_string(path).unwrap();
@@ -401,28 +405,28 @@ fn every_rebuild_equals_a_fresh_build() {
         ),
         (
             "a new comment",
-            Path::Edited,
+            How::Edited,
             Box::new(|s: &TestSite| {
                 s.file("content/comments/frigate/c8.md", "+++\nauthor = \"Ola\"\ndate = 2026-11-26T00:00:00Z\nparent = \"c2\"\n+++\nAgreed.\n");
             }),
         ),
         (
             "a changed comment",
-            Path::Edited,
+            How::Edited,
             Box::new(|s: &TestSite| {
                 s.file("content/comments/frigate/c8.md", "+++\nauthor = \"Ola N.\"\ndate = 2026-11-26T00:00:00Z\n+++\nOn reflection, no.\n");
             }),
         ),
         (
             "a removed comment",
-            Path::Edited,
+            How::Edited,
             Box::new(|s: &TestSite| {
                 s.remove("content/comments/frigate/c8.md");
             }),
         ),
         (
             "a headline and a summary",
-            Path::Edited,
+            How::Edited,
             Box::new(|s: &TestSite| {
                 let path = s.root().join("content/articles/frigate.md");
                 let text = std::fs::read_to_string(path).unwrap();
@@ -442,7 +446,7 @@ fn every_rebuild_equals_a_fresh_build() {
         ),
         (
             "a date",
-            Path::Resolved,
+            How::Resolved,
             Box::new(|s: &TestSite| {
                 let path = s.root().join("content/articles/frigate.md");
                 let text = std::fs::read_to_string(path).unwrap();
@@ -458,7 +462,7 @@ fn every_rebuild_equals_a_fresh_build() {
         ),
         (
             "a new tag",
-            Path::Resolved,
+            How::Resolved,
             Box::new(|s: &TestSite| {
                 let text =
                     std::fs::read_to_string(s.root().join("content/articles/budget.md")).unwrap();
@@ -470,7 +474,7 @@ fn every_rebuild_equals_a_fresh_build() {
         ),
         (
             "a removed tag",
-            Path::Resolved,
+            How::Resolved,
             Box::new(|s: &TestSite| {
                 let path = s.root().join("content/articles/frigate.md");
                 let text = std::fs::read_to_string(path).unwrap();
@@ -481,14 +485,14 @@ fn every_rebuild_equals_a_fresh_build() {
         ),
         (
             "a new article",
-            Path::Resolved,
+            How::Resolved,
             Box::new(|s: &TestSite| {
                 s.file("content/articles/late.md", "+++\ntitle = \"Late news\"\ndate = 2026-11-27\nauthor = \"bob-byline\"\ntags = [\"Navy\"]\n+++\nJust in.\n");
             }),
         ),
         (
             "an author's name",
-            Path::Resolved,
+            How::Resolved,
             Box::new(|s: &TestSite| {
                 s.file(
                     "content/authors/bob-byline.toml",
@@ -498,21 +502,21 @@ fn every_rebuild_equals_a_fresh_build() {
         ),
         (
             "a template",
-            Path::Resolved,
+            How::Resolved,
             Box::new(|s: &TestSite| {
                 s.file("templates/page.html", "{% extends \"base.html\" %}{% block content %}<p class=\"own\">{{ page.title }}</p>{% endblock content %}");
             }),
         ),
         (
             "a removed article",
-            Path::Resolved,
+            How::Resolved,
             Box::new(|s: &TestSite| {
                 s.remove("content/articles/late.md");
             }),
         ),
         (
             "a static file",
-            Path::Loaded,
+            How::Loaded,
             Box::new(|s: &TestSite| {
                 s.file("static/extra.txt", "hello");
             }),
@@ -600,4 +604,66 @@ fn editor_backup_files_are_not_changes() {
     let paths: Vec<PathBuf> = names.iter().map(|n| site.root().join(n)).collect();
     assert!(matches!(live.rebuild(Some(&paths)), Outcome::Nothing));
     assert_eq!(site.build().warnings(), Vec::<String>::new());
+}
+
+/// The errors of a rebuild, as the user reads them.
+fn errors(outcome: Outcome) -> Vec<String> {
+    match outcome {
+        Outcome::Failed(sitrep::Error::Invalid { errors, .. }) => {
+            errors.iter().map(|e| e.to_string()).collect()
+        }
+        Outcome::Failed(other) => vec![other.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+/// A failing site stays failing, with a fresh build's errors, whatever is edited next; and once
+/// fixed, it equals a fresh build again.
+#[test]
+fn failures_seen_while_serving_are_those_of_a_fresh_build() {
+    let site = site("basic");
+    let options = BuildOptions {
+        drafts: true,
+        now: now(),
+        ..BuildOptions::new(site.root())
+    };
+    let mut live = Session::pinned(options.clone());
+    snapshot(live.rebuild(None));
+    let read = |path: &str| std::fs::read_to_string(site.root().join(path)).unwrap();
+    let budget = read("content/articles/budget.md");
+    let frigate = read("content/articles/frigate.md");
+    // What each step is, and the files it writes (or removes, with `None`).
+    type Step = (&'static str, Vec<(&'static str, Option<String>)>);
+    let steps: Vec<Step> = vec![
+        ("an unknown author", vec![("content/articles/budget.md", Some(budget.replacen("\"bob-byline\"", "\"bob-bylin\"", 1)))]),
+        // Only a body: the quick path must not paper over the error above.
+        ("a body while failing", vec![("content/articles/frigate.md", Some(format!("{frigate}\nMore.\n")))]),
+        ("the fix", vec![("content/articles/budget.md", Some(budget.clone()))]),
+        ("a staff reply", vec![("content/comments/frigate/c9.md", Some("+++\nauthor = \"Cy\"\ndate = 2026-11-26T00:00:00Z\nauthor_id = \"cy-nobody\"\n+++\nNoted.\n".to_string()))]),
+        ("a broken author file", vec![("content/authors/cy-nobody.toml", Some("name = \n".to_string()))]),
+        ("the author file gone", vec![("content/authors/cy-nobody.toml", None)]),
+        ("all fixed", vec![("content/authors/cy-nobody.toml", Some("name = \"Cy Nobody\"\n".to_string()))]),
+    ];
+    for (what, writes) in steps {
+        let mut changed = Vec::new();
+        for (path, text) in writes {
+            match text {
+                Some(text) => site.file(path, &text),
+                None => site.remove(path),
+            };
+            changed.push(site.root().join(path));
+        }
+        let got = live.rebuild(Some(&changed));
+        let want = Session::pinned(options.clone()).rebuild(None);
+        match (got, want) {
+            (Outcome::Built(got, _, _), Outcome::Built(want, _, _)) => {
+                assert_eq!(outputs(&got), outputs(&want), "after {what}");
+            }
+            (got, want) => {
+                let (got, want) = (errors(got), errors(want));
+                assert!(!want.is_empty(), "after {what}: a fresh build did not fail");
+                assert_eq!(got, want, "after {what}");
+            }
+        }
+    }
 }
