@@ -601,9 +601,24 @@ fn editor_backup_files_are_not_changes() {
     for name in names {
         site.file(name, "scratch");
     }
-    let paths: Vec<PathBuf> = names.iter().map(|n| site.root().join(n)).collect();
+    let mut paths: Vec<PathBuf> = names.iter().map(|n| site.root().join(n)).collect();
     assert!(matches!(live.rebuild(Some(&paths)), Outcome::Nothing));
     assert_eq!(site.build().warnings(), Vec::<String>::new());
+    // Saved together with a real edit, they do not keep it off the quick path.
+    let frigate = site.root().join("content/articles/frigate.md");
+    let text = std::fs::read_to_string(&frigate).unwrap();
+    std::fs::write(
+        &frigate,
+        format!(
+            "{text}
+Saved from an editor.
+"
+        ),
+    )
+    .unwrap();
+    paths.push(frigate);
+    let (_, how) = snapshot(live.rebuild(Some(&paths)));
+    assert_eq!(how, How::Edited);
 }
 
 /// The errors of a rebuild, as the user reads them.
