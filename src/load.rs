@@ -350,7 +350,7 @@ pub(crate) fn toml_source<F: DeserializeOwned>(
     ))
 }
 
-fn file_stem(path: &Path) -> String {
+pub(crate) fn file_stem(path: &Path) -> String {
     path.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()

@@ -103,7 +103,7 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
             );
         }
         Kind::Author => {
-            let stem = stem_of(rel_path);
+            let stem = load::file_stem(rel_path);
             let failed = &mut sources.failed_authors;
             replace(
                 &mut sources.authors,
@@ -124,7 +124,7 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
             &mut HashSet::new(),
             &sources.root,
             rel_path,
-            stem_of(rel_path),
+            load::file_stem(rel_path),
             exists,
             |root, rel, stem| read(root, rel, stem, load::markdown_source),
         ),
@@ -137,7 +137,7 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
                 &mut HashSet::new(),
                 &sources.root,
                 rel_path,
-                stem_of(rel_path),
+                load::file_stem(rel_path),
                 exists,
                 |root, rel, stem| {
                     read(root, rel, stem, load::markdown_source).map(|(source, warnings)| {
@@ -282,10 +282,4 @@ fn read<F: DeserializeOwned>(
     parse: fn(PathBuf, String, &str) -> Parsed<F>,
 ) -> Parsed<F> {
     load::read_one(root, root.join(rel), stem, parse)
-}
-
-fn stem_of(rel: &Path) -> String {
-    rel.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
