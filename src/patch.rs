@@ -8,8 +8,8 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::content::CommentSource;
-use crate::error::Diagnostic;
+use crate::content::{CommentSource, Source};
+use crate::error::{Diagnostic, Diagnostics};
 use crate::load::{self, Parsed, Sources};
 
 /// What a set of changes needs.
@@ -82,73 +82,64 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
         return other_file(sources, &rel, &parts, exists);
     };
     let rel_path = rel.as_path();
+    if let Kind::Article { bundle: true, .. } = kind {
+        // A bundle's index.md decides whether the files beside it are published.
+        let known = sources.articles.iter().any(|a| a.path == rel_path);
+        if known != exists {
+            return Patched::Reload;
+        }
+    }
+    forget(sources, rel_path);
+    let stem = load::file_stem(rel_path);
+    let (root, diagnostics) = (&sources.root, &mut sources.diagnostics);
     match kind {
-        Kind::Article { stem, bundle } => {
-            let known = sources.articles.iter().any(|a| a.path == rel_path);
-            // A bundle's index.md decides whether the files beside it are published.
-            if bundle && known != exists {
-                return Patched::Reload;
-            }
-            let failed = &mut sources.failed_articles;
-            replace(
-                &mut sources.articles,
-                |s| &s.path,
-                &mut sources.diagnostics,
-                failed,
-                &sources.root,
+        Kind::Article { stem, .. } => {
+            let (fresh, failed) = reread(
+                root,
                 rel_path,
-                stem,
+                &stem,
                 exists,
-                |root, rel, stem| read(root, rel, stem, load::markdown_source),
+                load::markdown_source,
+                diagnostics,
             );
+            put(&mut sources.articles, |s| &s.path, rel_path, fresh);
+            mark(&mut sources.failed_articles, stem, failed);
         }
         Kind::Author => {
-            let stem = load::file_stem(rel_path);
-            let failed = &mut sources.failed_authors;
-            replace(
-                &mut sources.authors,
-                |s| &s.path,
-                &mut sources.diagnostics,
-                failed,
-                &sources.root,
+            let (fresh, failed) = reread(
+                root,
                 rel_path,
-                stem,
+                &stem,
                 exists,
-                |root, rel, stem| read(root, rel, stem, load::toml_source),
+                load::toml_source,
+                diagnostics,
             );
+            put(&mut sources.authors, |s| &s.path, rel_path, fresh);
+            mark(&mut sources.failed_authors, stem, failed);
         }
-        Kind::Page => replace(
-            &mut sources.pages,
-            |s| &s.path,
-            &mut sources.diagnostics,
-            &mut HashSet::new(),
-            &sources.root,
-            rel_path,
-            load::file_stem(rel_path),
-            exists,
-            |root, rel, stem| read(root, rel, stem, load::markdown_source),
-        ),
-        Kind::Comment => {
-            let article = parts[2].to_string();
-            replace(
-                &mut sources.comments,
-                |c| &c.source.path,
-                &mut sources.diagnostics,
-                &mut HashSet::new(),
-                &sources.root,
+        Kind::Page => {
+            let (fresh, _) = reread(
+                root,
                 rel_path,
-                load::file_stem(rel_path),
+                &stem,
                 exists,
-                |root, rel, stem| {
-                    read(root, rel, stem, load::markdown_source).map(|(source, warnings)| {
-                        let comment = CommentSource {
-                            article: article.clone(),
-                            source,
-                        };
-                        (comment, warnings)
-                    })
-                },
+                load::markdown_source,
+                diagnostics,
             );
+            put(&mut sources.pages, |s| &s.path, rel_path, fresh);
+        }
+        Kind::Comment => {
+            let (fresh, _) = reread(
+                root,
+                rel_path,
+                &stem,
+                exists,
+                load::markdown_source,
+                diagnostics,
+            );
+            let article = parts[2].to_string();
+            let fresh = fresh.map(|source| CommentSource { article, source });
+            put(&mut sources.comments, |c| &c.source.path, rel_path, fresh);
         }
         Kind::Template(name) => {
             // A folder of templates that went: its templates are read again by a full load.
@@ -161,7 +152,6 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
             {
                 return Patched::Reload;
             }
-            forget(sources, rel_path);
             sources.templates.retain(|(n, _)| *n != name);
             if exists {
                 match load::read_text(rel_path, path) {
@@ -169,7 +159,7 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
                         let at = sources.templates.partition_point(|(n, _)| *n < name);
                         sources.templates.insert(at, (name, text));
                     }
-                    Err(e) => sources.diagnostics.error(e),
+                    Err(e) => diagnostics.error(e),
                 }
             }
         }
@@ -239,47 +229,49 @@ fn forget(sources: &mut Sources, rel: &Path) {
     sources.diagnostics.warnings.retain(|d| d.path != rel);
 }
 
-/// Replaces the entry for `rel` in `list` (sorted by path, as a full load leaves it) with a
-/// fresh read of the file, or removes it if the file is gone.
-#[allow(clippy::too_many_arguments)]
-fn replace<T>(
-    list: &mut Vec<T>,
-    path_of: impl Fn(&T) -> &PathBuf,
-    diagnostics: &mut crate::error::Diagnostics,
-    failed: &mut HashSet<String>,
+/// A fresh read of the file at `rel`, or `None` if it is gone, and whether reading it failed;
+/// what the read reports goes to `diagnostics`.
+fn reread<F: DeserializeOwned>(
     root: &Path,
     rel: &Path,
-    stem: String,
+    stem: &str,
     exists: bool,
-    read: impl Fn(&Path, &Path, String) -> std::result::Result<(T, Vec<Diagnostic>), Diagnostic>,
-) {
-    diagnostics.errors.retain(|d| d.path != rel);
-    diagnostics.warnings.retain(|d| d.path != rel);
-    failed.remove(&stem);
-    let at = list.partition_point(|item| path_of(item).as_path() < rel);
-    if list.get(at).is_some_and(|item| path_of(item) == rel) {
-        list.remove(at);
-    }
+    parse: fn(PathBuf, String, &str) -> Parsed<F>,
+    diagnostics: &mut Diagnostics,
+) -> (Option<Source<F>>, bool) {
     if !exists {
-        return;
+        return (None, false);
     }
-    match read(root, rel, stem.clone()) {
-        Ok((item, warnings)) => {
+    match load::read_one(root, root.join(rel), stem.to_string(), parse) {
+        Ok((source, warnings)) => {
             diagnostics.warnings.extend(warnings);
-            list.insert(at, item);
+            (Some(source), false)
         }
         Err(e) => {
             diagnostics.error(e);
-            failed.insert(stem);
+            (None, true)
         }
     }
 }
 
-fn read<F: DeserializeOwned>(
-    root: &Path,
-    rel: &Path,
-    stem: String,
-    parse: fn(PathBuf, String, &str) -> Parsed<F>,
-) -> Parsed<F> {
-    load::read_one(root, root.join(rel), stem, parse)
+/// Puts `fresh` in place of the entry for `rel` in `list` (sorted by path, as a full load leaves
+/// it), or just removes that entry.
+fn put<T>(list: &mut Vec<T>, path_of: impl Fn(&T) -> &PathBuf, rel: &Path, fresh: Option<T>) {
+    let at = list.partition_point(|item| path_of(item).as_path() < rel);
+    if list.get(at).is_some_and(|item| path_of(item) == rel) {
+        list.remove(at);
+    }
+    if let Some(item) = fresh {
+        list.insert(at, item);
+    }
+}
+
+/// Records whether the file that names `stem` failed to load, so what refers to it is not
+/// reported a second time.
+fn mark(failed_set: &mut HashSet<String>, stem: String, failed: bool) {
+    if failed {
+        failed_set.insert(stem);
+    } else {
+        failed_set.remove(&stem);
+    }
 }

@@ -65,8 +65,6 @@ struct State {
 struct Shared {
     state: RwLock<State>,
     hub: live::Hub,
-    /// The site's path prefix on this server (`/`).
-    base_path: String,
 }
 
 /// Serves the site until the process ends; returns only if it cannot start.
@@ -91,7 +89,6 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(Event) + Sync)) -> Result<
             errors: None,
         }),
         hub: live::Hub::default(),
-        base_path: "/".to_string(),
     });
     // Watch before the first build, so an edit made while it runs is not missed.
     let mut watch = watch::Watch::start(&root)?;
@@ -269,7 +266,7 @@ fn reply(shared: &Shared, path: &str) -> Reply {
     let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
     let (snapshot, errors) = (state.snapshot.clone(), state.errors.clone());
     drop(state);
-    let Some(output) = output_path(&shared.base_path, path) else {
+    let Some(output) = output_path(path) else {
         return Reply::html(
             400,
             live::error_page(&[Diagnostic::new(path, "not a path on this site")]),
@@ -340,14 +337,11 @@ fn ok(path: &str, body: Body) -> Reply {
     }
 }
 
-/// The output path a URL path asks for (`/news/x/` → `news/x/`), decoded; `None` for a path
-/// outside the site or one that climbs out of it.
-fn output_path(base_path: &str, path: &str) -> Option<String> {
+/// The output path a URL path asks for (`/x/` → `x/`), decoded; `None` for one that climbs out
+/// of the site. The preview is always served at the root: its `base_url` is the server's own.
+fn output_path(path: &str) -> Option<String> {
     let decoded = percent_decode_str(path).decode_utf8().ok()?;
-    let rest = decoded.strip_prefix(base_path).or_else(|| {
-        // `/news` for a site at `/news/`.
-        (format!("{decoded}/") == base_path).then_some("")
-    })?;
+    let rest = decoded.strip_prefix('/')?;
     if rest.split('/').any(|part| part == ".." || part == ".") || rest.contains('\\') {
         return None;
     }
