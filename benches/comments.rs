@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use sitrep::sanitize::{clean_html, is_safe_markup, render_comment};
+use sitrep::text::sanitize::{clean_html, is_safe_markup, render_comment};
 
 const ROUNDS: usize = 5;
 
@@ -124,7 +124,7 @@ fn comment_bodies(dir: &Path) -> Vec<String> {
         .iter()
         .filter_map(|path| {
             let text = std::fs::read_to_string(path).ok()?;
-            let split = sitrep::front_matter::split(path, &text).ok()?;
+            let split = sitrep::load::front_matter::split(path, &text).ok()?;
             Some(split.body.to_string())
         })
         .collect()

@@ -20,10 +20,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use sitrep::content::{ArticleFront, AuthorFront, CommentFront, PageFront};
-use sitrep::front_matter::{self, Date};
-use sitrep::sanitize::{clean_html, is_safe_markup, render_comment};
-use sitrep::thread::{self, Comment, Node, ThreadError};
+use sitrep::load::front_matter;
+use sitrep::model::comment::{Comment, Node};
+use sitrep::model::date::Date;
+use sitrep::model::sources::{ArticleFront, AuthorFront, CommentFront, PageFront};
+use sitrep::resolve::thread::{self, ThreadError};
+use sitrep::text::sanitize::{clean_html, is_safe_markup, render_comment};
 use sitrep::{BuildOptions, Diagnostic, Error};
 
 // ---------------------------------------------------------------------------------------------
@@ -64,7 +66,7 @@ pub fn front_matter(data: &[u8]) {
         lines,
     );
     parsed(
-        front_matter::parse_toml::<sitrep::config::Config>(path, text, 0),
+        front_matter::parse_toml::<sitrep::model::config::Config>(path, text, 0),
         lines,
     );
     if let Some(date) = Date::parse(text) {

@@ -1,41 +1,22 @@
 //! sitrep: a static site generator for defence and security newsrooms.
 //!
 //! A build is a one-way pipeline: [`load`](load::load) reads the site folder into
-//! [`Sources`](load::Sources), [`resolve`](resolve::resolve) links it into a [`Site`](site::Site)
+//! [`Sources`](model::sources::Sources), [`resolve`](resolve::resolve) links it into a [`Site`](model::site::Site)
 //! (collecting every error), [`render`](render::render) turns each page into HTML in parallel,
 //! and [`output`] writes it to a staging folder that replaces the output only when all went well.
 //! Only the first and last stages touch the disk. The library never prints; it returns a
 //! [`BuildReport`] or an [`Error`].
 
-pub mod author;
-pub mod comment;
-pub mod config;
-pub mod content;
 pub mod error;
-pub mod feeds;
-pub mod front_matter;
 pub(crate) mod fs;
-pub mod links;
 pub mod load;
-pub mod markdown;
-pub mod meta;
+pub mod model;
 pub mod output;
-pub mod pages;
-pub mod patch;
-pub mod related;
 pub mod render;
 pub mod resolve;
-pub mod sanitize;
 pub mod scaffold;
-pub mod search;
 pub mod serve;
-pub mod site;
-pub mod sitemap;
-pub mod slugs;
-pub mod templates;
-pub mod thread;
-pub mod views;
-pub mod xml;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -224,11 +205,11 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
 /// Resolves the site (reusing what `cache` holds) and parses its templates, reporting the errors
 /// of both together.
 pub fn prepare(
-    sources: &load::Sources,
+    sources: &model::sources::Sources,
     options: &BuildOptions,
     cache: &mut resolve::Cache,
-) -> Result<(site::Site, tera::Tera)> {
-    let tera = templates::load(&sources.templates);
+) -> Result<(model::site::Site, tera::Tera)> {
+    let tera = render::templates::load(&sources.templates);
     let site = resolve::resolve_cached(sources, &options.resolve_options(), cache);
     let (site, mut tera) = error::both(site, tera)?;
     tera.global_context()
@@ -237,7 +218,7 @@ pub fn prepare(
 }
 
 fn report(
-    site: &site::Site,
+    site: &model::site::Site,
     counts: render::RenderCounts,
     output: Option<PathBuf>,
     clock: Clock,

@@ -6,12 +6,13 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::author::Authors;
-use crate::content::{ArticleFront, CommentSource, Source};
+use super::{comments, related};
 use crate::error::Diagnostics;
-use crate::site::{Article, Image, Status, TaxonRef, resolve_link};
-use crate::thread::Thread;
-use crate::{comment, markdown, related, slugs};
+use crate::model::comment::Thread;
+use crate::model::site::{Article, Image, Status, TaxonRef, resolve_link};
+use crate::model::sources::{ArticleFront, CommentSource, Source};
+use crate::resolve::authors::Authors;
+use crate::text::{markdown, slugs};
 
 /// An article whose slug and byline are settled, before its Markdown and comments are.
 pub(super) struct Pending<'a> {
@@ -24,7 +25,7 @@ pub(super) struct Pending<'a> {
 
 /// What the last resolve made that the next can reuse when its inputs are the same: the costly
 /// parts (Markdown, comment threads, related articles) are kept, each with the versions of what
-/// it was made from (see [`crate::content::Source::version`]). `serve` keeps one between builds;
+/// it was made from (see [`crate::model::sources::Source::version`]). `serve` keeps one between builds;
 /// a one-off build starts with an empty one.
 #[derive(Default)]
 pub struct Cache {
@@ -134,7 +135,7 @@ pub(super) fn make_all(
                         Some(k) => (k.thread.clone(), k.reported.clone()),
                         None => {
                             let mut local = Diagnostics::default();
-                            let thread = comment::thread(comments, authors, max_depth, &mut local);
+                            let thread = comments::thread(comments, authors, max_depth, &mut local);
                             (Arc::new(thread), local)
                         }
                     };

@@ -9,15 +9,20 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::author::Authors;
-use crate::config::Config;
-use crate::content::CommentSource;
 use crate::error::{Diagnostic, Diagnostics, Result, did_you_mean, relative};
-use crate::load::Sources;
-use crate::site::{Article, Page, Site, Status, Taxon, TaxonRef};
-use crate::{markdown, related, slugs};
+use crate::model::config::Config;
+use crate::model::site::{Article, Page, Site, Status, Taxon, TaxonRef};
+use crate::model::sources::CommentSource;
+use crate::model::sources::Sources;
+use crate::resolve::authors::Authors;
+use crate::text::{markdown, slugs};
 
 mod article;
+pub mod authors;
+pub mod comments;
+pub mod quick;
+pub mod related;
+pub mod thread;
 
 use article::Pending;
 pub use article::{Cache, remake};
@@ -387,7 +392,10 @@ type Indexes = (
 );
 
 /// Tag, category and author indexes over the sorted articles, so archives keep that order.
-fn indexes(articles: &[Article], authors: &BTreeMap<String, crate::site::Author>) -> Indexes {
+fn indexes(
+    articles: &[Article],
+    authors: &BTreeMap<String, crate::model::site::Author>,
+) -> Indexes {
     let mut tags: BTreeMap<String, Taxon> = BTreeMap::new();
     let mut categories: BTreeMap<String, Taxon> = BTreeMap::new();
     let mut by_author: BTreeMap<String, Vec<usize>> =

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use super::site_files::{self, Named};
 use super::{create_new, io_error, shown, site_root, toml_datetime, toml_string, usage};
 use crate::error::{Result, did_you_mean};
-use crate::{fs, slugs};
+use crate::fs;
+use crate::text::slugs;
 
 /// Writes a comment on `article` with `body` as its Markdown; returns the file written.
 ///
@@ -142,8 +143,8 @@ fn find_article(root: &Path, name: &str) -> Result<Named> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::CommentFront;
-    use crate::front_matter::{parse_toml, split};
+    use crate::load::front_matter::{parse_toml, split};
+    use crate::model::sources::CommentFront;
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-29T04:12:33Z")

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use super::{create_new, io_error, name_from_id, toml_string};
 use crate::error::{Error, Result};
-use crate::{fs, templates};
+use crate::fs;
+use crate::render::templates;
 
 /// site.toml with every setting at its default, commented out; `@TITLE@` is the site's title.
 const SITE_TOML: &str = include_str!("site.toml");
@@ -95,14 +96,14 @@ fn site_title(dir: &Path) -> String {
         .ok()
         .and_then(|dir| dir.file_name().map(|n| name_from_id(&n.to_string_lossy())))
         .filter(|name| name.chars().any(char::is_alphabetic) && !name.starts_with('.'));
-    from_name.unwrap_or_else(|| crate::config::Config::default().title)
+    from_name.unwrap_or_else(|| crate::model::config::Config::default().title)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::front_matter::parse_toml;
+    use crate::load::front_matter::parse_toml;
+    use crate::model::config::Config;
 
     fn parse(text: &str) -> Config {
         let (config, warnings) = parse_toml::<Config>(Path::new("site.toml"), text, 0).unwrap();

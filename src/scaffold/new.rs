@@ -10,7 +10,8 @@ use super::{
     create_new, io_error, name_from_id, shown, site_root, toml_datetime, toml_string, usage,
 };
 use crate::error::{Error, Result, did_you_mean};
-use crate::{fs, slugs};
+use crate::fs;
+use crate::text::slugs;
 
 /// Writes a draft article for `headline`; returns the file written.
 ///
@@ -211,8 +212,8 @@ fn exists(root: &Path, path: &Path) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{ArticleFront, AuthorFront};
-    use crate::front_matter::{parse_toml, split};
+    use crate::load::front_matter::{parse_toml, split};
+    use crate::model::sources::{ArticleFront, AuthorFront};
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-11-29T04:12:33Z")

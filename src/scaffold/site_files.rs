@@ -6,7 +6,8 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::{front_matter, fs};
+use crate::fs;
+use crate::load::front_matter;
 
 /// An article or page and the names it answers to.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
 
 use crate::Diagnostic;
-use crate::xml::escape;
+use crate::text::xml::escape;
 
 /// Where pages listen for reloads.
 pub const EVENTS_PATH: &str = "/__sitrep/live";

@@ -5,7 +5,6 @@
 //! and the server carries on; the next good build replaces them.
 
 mod live;
-mod quick;
 pub mod session;
 mod watch;
 

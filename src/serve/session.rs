@@ -11,13 +11,14 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use tera::Tera;
 
-use crate::load::{self, Sources};
-use crate::pages::Job;
-use crate::patch::{self, Patched};
+use crate::load;
+use crate::load::patch::{self, Patched};
+use crate::model::site::Site;
+use crate::model::sources::Sources;
+use crate::render::jobs::Job;
 use crate::render::{self, Outputs};
 use crate::resolve::Cache;
-use crate::serve::quick;
-use crate::site::Site;
+use crate::resolve::quick;
 use crate::{BuildOptions, Diagnostic, Error, Result};
 
 /// One build of the site, ready to answer requests.

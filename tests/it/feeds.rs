@@ -213,7 +213,7 @@ fn feed_items_carry_a_bounded_number_of_tags() {
         assert_eq!(item.link(), Some("https://test.example/many/"));
         let names: Vec<&str> = item.categories().iter().map(|c| c.name()).collect();
         let expected: Vec<String> = std::iter::once("News".to_string())
-            .chain((0..sitrep::feeds::FEED_TAGS).map(|i| format!("T{i}")))
+            .chain((0..sitrep::render::feeds::FEED_TAGS).map(|i| format!("T{i}")))
             .collect();
         assert_eq!(names, expected, "{path}");
     }

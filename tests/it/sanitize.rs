@@ -1,6 +1,6 @@
 //! Reader comments are hostile: real attack strings in bodies, names and websites.
 
-use sitrep::sanitize::{clean_html, is_safe_markup, render_comment};
+use sitrep::text::sanitize::{clean_html, is_safe_markup, render_comment};
 
 use crate::support::{Page, TestSite, sel, site, squash};
 

@@ -149,8 +149,8 @@ fn init_makes_a_site_whose_first_build_shows_the_sample() {
     assert_eq!(written, sorted);
     // The theme is copied out byte for byte, to be customised.
     for (folder, files) in [
-        ("templates", sitrep::templates::BUILTIN),
-        ("static", sitrep::templates::BUILTIN_STATIC),
+        ("templates", sitrep::render::templates::BUILTIN),
+        ("static", sitrep::render::templates::BUILTIN_STATIC),
     ] {
         for (name, text) in files {
             let path = dir.join(folder).join(name);

@@ -286,7 +286,7 @@ fn build_in_memory(site: &TestSite) -> Vec<(String, String)> {
         },
     )
     .unwrap();
-    let mut tera = sitrep::templates::load(&resolved.templates).unwrap();
+    let mut tera = sitrep::render::templates::load(&resolved.templates).unwrap();
     tera.global_context()
         .insert("site", &sitrep::render::site_view(&resolved));
     let keep = Keep(Mutex::new(Vec::new()));

@@ -5,8 +5,9 @@
 use std::collections::HashMap;
 
 use proptest::prelude::*;
-use sitrep::front_matter::Date;
-use sitrep::thread::{self, Comment, Node, ThreadError};
+use sitrep::model::comment::{Comment, Node};
+use sitrep::model::date::Date;
+use sitrep::resolve::thread::{self, ThreadError};
 
 use crate::support::TestSite;
 

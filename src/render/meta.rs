@@ -5,8 +5,8 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::site::{Article, Author, Site};
-use crate::views::Link;
+use crate::model::site::{Article, Author, Site};
+use crate::render::views::Link;
 
 /// The `meta` value of every page's context.
 #[derive(Serialize, Default)]
@@ -168,7 +168,7 @@ fn person(site: &Site, author: &Author) -> Value {
 /// The site as a schema.org `Organization`, with its logo when site.toml names one.
 fn publisher(site: &Site) -> Value {
     let logo = site.config.logo.as_ref().map(|logo| {
-        let link = crate::site::resolve_link(&site.base_path, "", logo);
+        let link = crate::model::site::resolve_link(&site.base_path, "", logo);
         json!({ "@type": "ImageObject", "url": site.absolute(&link) })
     });
     json!({

@@ -8,11 +8,11 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 
-use crate::config::Config;
 use crate::error::Diagnostic;
-use crate::front_matter::Date;
-use crate::markdown::Rendered;
-use crate::thread::Thread;
+use crate::model::comment::Thread;
+use crate::model::config::Config;
+use crate::model::date::Date;
+use crate::text::markdown::Rendered;
 
 /// The whole site, ready to render. Cheap to clone: `serve` changes one article of a copy.
 #[derive(Debug, Clone)]
@@ -71,13 +71,13 @@ pub struct Article {
     pub related: Vec<usize>,
     /// Output paths of redirect pages from old addresses, such as `2019/05/old/index.html`.
     pub aliases: Vec<String>,
-    /// The body as feeds carry it (see [`crate::feeds`]), made by the first feed that holds the
+    /// The body as feeds carry it (see [`crate::render::feeds`]), made by the first feed that holds the
     /// article: the newest articles are in the site's feed and those of their authors, tags and
     /// category, and would otherwise be rewritten for each.
     pub feed_html: OnceLock<String>,
     /// Published, or shown only because drafts were asked for (`--drafts`, `serve`).
     pub status: Status,
-    /// The version of the article's file (see [`crate::content::Source::version`]).
+    /// The version of the article's file (see [`crate::model::sources::Source::version`]).
     pub version: u64,
 }
 

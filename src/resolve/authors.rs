@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-use crate::content::{AuthorFront, Source};
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
-use crate::site::{Author, resolve_link};
-use crate::{markdown, sanitize, slugs};
+use crate::model::site::{Author, resolve_link};
+use crate::model::sources::{AuthorFront, Source};
+use crate::text::{markdown, sanitize, slugs};
 
 /// The site's authors, by id.
 pub struct Authors {

@@ -1,12 +1,15 @@
 //! What editors and readers write, as read from disk: the front matter of each kind of content
 //! file and the files themselves. Part of the load stage; [`crate::resolve`] turns these into the
-//! linked-up [`crate::site::Site`].
+//! linked-up [`crate::model::site::Site`].
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::front_matter::Date;
+use crate::error::Diagnostics;
+use crate::model::config::Config;
+use crate::model::date::Date;
 
 /// One content file: where it is, its front matter and its Markdown body.
 #[derive(Debug, Clone)]
@@ -103,4 +106,28 @@ pub struct Asset {
     pub from: PathBuf,
     /// Its path inside the bundle folder, with `/` separators.
     pub name: String,
+}
+
+/// Everything read from a site folder, before anything is linked up.
+#[derive(Debug)]
+pub struct Sources {
+    /// The site folder, absolute.
+    pub root: PathBuf,
+    pub config: Config,
+    pub articles: Vec<Source<ArticleFront>>,
+    pub pages: Vec<Source<PageFront>>,
+    pub authors: Vec<Source<AuthorFront>>,
+    pub comments: Vec<CommentSource>,
+    /// Files published beside bundled articles.
+    pub assets: Vec<Asset>,
+    /// Files under `static/`, relative to it, with `/` separators.
+    pub static_files: Vec<String>,
+    /// The site's own templates (name relative to `templates/`, text).
+    pub templates: Vec<(String, String)>,
+    /// Names (stems) of the article and author files that could not be read: their errors are
+    /// reported once, not again by everything that refers to them.
+    pub failed_articles: HashSet<String>,
+    pub failed_authors: HashSet<String>,
+    /// Errors and warnings found while reading.
+    pub diagnostics: Diagnostics,
 }

@@ -8,9 +8,10 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::content::{CommentSource, Source};
 use crate::error::{Diagnostic, Diagnostics};
-use crate::load::{self, Parsed, Sources};
+use crate::load::{self, Parsed};
+use crate::model::sources::Sources;
+use crate::model::sources::{CommentSource, Source};
 
 /// What a set of changes needs.
 #[derive(Debug, PartialEq, Eq)]

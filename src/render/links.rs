@@ -10,7 +10,7 @@ use ammonia::Url;
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, closest};
-use crate::site::Site;
+use crate::model::site::Site;
 
 /// A diagnostic for every internal link, in any article or page body, whose target is not among
 /// `outputs` (output paths such as `frigate/index.html`).

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::site::Site;
+use crate::model::site::Site;
 
 /// One article as the search page sees it.
 #[derive(Serialize)]

@@ -2,43 +2,22 @@
 //! static files, in parallel, and parses front matter. Problems are collected, not thrown, so one
 //! run reports them all.
 
+pub mod front_matter;
+pub mod patch;
+
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
-use crate::config::Config;
-use crate::content::{
-    ArticleFront, Asset, AuthorFront, CommentFront, CommentSource, PageFront, Source, next_version,
-};
 use crate::error::{Diagnostic, Diagnostics, Error, Result, relative};
-use crate::front_matter;
 use crate::fs;
-
-/// Everything read from a site folder, before anything is linked up.
-#[derive(Debug)]
-pub struct Sources {
-    /// The site folder, absolute.
-    pub root: PathBuf,
-    pub config: Config,
-    pub articles: Vec<Source<ArticleFront>>,
-    pub pages: Vec<Source<PageFront>>,
-    pub authors: Vec<Source<AuthorFront>>,
-    pub comments: Vec<CommentSource>,
-    /// Files published beside bundled articles.
-    pub assets: Vec<Asset>,
-    /// Files under `static/`, relative to it, with `/` separators.
-    pub static_files: Vec<String>,
-    /// The site's own templates (name relative to `templates/`, text).
-    pub templates: Vec<(String, String)>,
-    /// Names (stems) of the article and author files that could not be read: their errors are
-    /// reported once, not again by everything that refers to them.
-    pub failed_articles: HashSet<String>,
-    pub failed_authors: HashSet<String>,
-    /// Errors and warnings found while reading.
-    pub diagnostics: Diagnostics,
-}
+use crate::model::config::Config;
+use crate::model::sources::{
+    ArticleFront, Asset, AuthorFront, CommentFront, CommentSource, PageFront, Source, Sources,
+    next_version,
+};
 
 /// Reads the site at `root`.
 pub fn load(root: &Path) -> Result<Sources> {

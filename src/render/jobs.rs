@@ -4,11 +4,11 @@
 use serde::Serialize;
 use tera::Context;
 
-use crate::feeds;
-use crate::front_matter::Date;
-use crate::meta::{Crumb, Meta};
-use crate::site::Site;
-use crate::views::{ArticleView, AuthorView, Card, Link, Pagination, ThreadView};
+use crate::model::date::Date;
+use crate::model::site::Site;
+use crate::render::feeds;
+use crate::render::meta::{Crumb, Meta};
+use crate::render::views::{ArticleView, AuthorView, Card, Link, Pagination, ThreadView};
 
 /// One output to render with a template. Owns what it names, so `serve` can keep the list beside
 /// the site and render any one of them when it is asked for.

@@ -6,9 +6,9 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::links::link_values;
-use crate::site::{Article, Site};
-use crate::xml::{self, clean};
+use crate::model::site::{Article, Site};
+use crate::render::links::link_values;
+use crate::text::xml::{self, clean};
 
 /// How many of an article's tags its feed items carry as categories. Every tag has a feed of its
 /// own, so without a bound an article with thousands of tags would put thousands of categories

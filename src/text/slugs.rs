@@ -23,8 +23,8 @@ pub const RESERVED: &[&str] = &[
 /// ("Defence spending" → `defence-spending`, "Grüße" → `grusse`, "Київ" → `kyiv`).
 ///
 /// ```
-/// assert_eq!(sitrep::slugs::taxon_slug("Defence spending"), "defence-spending");
-/// assert_eq!(sitrep::slugs::taxon_slug("Харків"), "kharkiv");
+/// assert_eq!(sitrep::text::slugs::taxon_slug("Defence spending"), "defence-spending");
+/// assert_eq!(sitrep::text::slugs::taxon_slug("Харків"), "kharkiv");
 /// ```
 pub fn taxon_slug(name: &str) -> String {
     slug::slugify(transliterate_cyrillic(name))

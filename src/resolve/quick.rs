@@ -9,12 +9,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::author::Authors;
-use crate::content::ArticleFront;
 use crate::error::Diagnostics;
-use crate::load::Sources;
-use crate::site::{Article, Site, Status};
-use crate::{comment, resolve};
+use crate::model::site::{Article, Site, Status};
+use crate::model::sources::ArticleFront;
+use crate::model::sources::Sources;
+use crate::resolve::authors::Authors;
+use crate::resolve::{self, comments};
 
 /// What the quick path needs to know of the sources before a patch: the front matter of the
 /// changed articles, and every diagnostic, which must not change.
@@ -43,7 +43,7 @@ impl Before {
     }
 }
 
-/// `site` with the edits at `changed` (the paths [`crate::patch::apply`] read again) applied, if
+/// `site` with the edits at `changed` (the paths [`crate::load::patch::apply`] read again) applied, if
 /// they are all text or comment edits that need nothing else; `None` sends the caller down the
 /// full path.
 pub fn apply(site: &Site, sources: &Sources, changed: &[PathBuf], before: &Before) -> Option<Site> {
@@ -116,7 +116,7 @@ fn thread(site: &mut Site, sources: &Sources, folder: &str) -> Option<()> {
     let authors = Authors::known(site.authors.clone(), sources.failed_authors.clone());
     let mut reported = Diagnostics::default();
     let max_depth = site.config.comments.max_depth;
-    let thread = comment::thread(&comments, &authors, max_depth, &mut reported);
+    let thread = comments::thread(&comments, &authors, max_depth, &mut reported);
     if !reported.errors.is_empty() || !reported.warnings.is_empty() {
         return None;
     }

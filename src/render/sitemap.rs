@@ -4,9 +4,9 @@
 
 use chrono::Duration;
 
-use crate::front_matter::Date;
-use crate::site::Site;
-use crate::xml;
+use crate::model::date::Date;
+use crate::model::site::Site;
+use crate::text::xml;
 
 /// The sitemap protocol's limits for one file.
 const MAX_URLS: usize = 50_000;

@@ -8,28 +8,37 @@ use crate::error::{Diagnostic, Diagnostics, Result};
 /// The default theme: the demo site's own `templates/` folder, built into the binary so a site
 /// without templates still builds.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
+    ("base.html", include_str!("../../templates/base.html")),
     (
         "components.html",
-        include_str!("../templates/components.html"),
+        include_str!("../../templates/components.html"),
     ),
-    ("index.html", include_str!("../templates/index.html")),
-    ("article.html", include_str!("../templates/article.html")),
-    ("page.html", include_str!("../templates/page.html")),
-    ("author.html", include_str!("../templates/author.html")),
-    ("authors.html", include_str!("../templates/authors.html")),
-    ("taxonomy.html", include_str!("../templates/taxonomy.html")),
-    ("404.html", include_str!("../templates/404.html")),
-    ("search.html", include_str!("../templates/search.html")),
-    ("redirect.html", include_str!("../templates/redirect.html")),
-    ("feed.xml", include_str!("../templates/feed.xml")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("article.html", include_str!("../../templates/article.html")),
+    ("page.html", include_str!("../../templates/page.html")),
+    ("author.html", include_str!("../../templates/author.html")),
+    ("authors.html", include_str!("../../templates/authors.html")),
+    (
+        "taxonomy.html",
+        include_str!("../../templates/taxonomy.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    (
+        "redirect.html",
+        include_str!("../../templates/redirect.html"),
+    ),
+    ("feed.xml", include_str!("../../templates/feed.xml")),
 ];
 
 /// Files the default theme puts in the output unless `static/` has its own.
 pub const BUILTIN_STATIC: &[(&str, &str)] = &[
-    ("css/sitrep.css", include_str!("../static/css/sitrep.css")),
-    ("js/reply.js", include_str!("../static/js/reply.js")),
-    ("js/search.js", include_str!("../static/js/search.js")),
+    (
+        "css/sitrep.css",
+        include_str!("../../static/css/sitrep.css"),
+    ),
+    ("js/reply.js", include_str!("../../static/js/reply.js")),
+    ("js/search.js", include_str!("../../static/js/search.js")),
 ];
 
 /// Builds the template set: the built-in theme overlaid with `site` (name, text) pairs.

@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use crate::author::Authors;
-use crate::content::CommentSource;
 use crate::error::{Diagnostic, Diagnostics};
-use crate::thread::{self, Comment, Thread, ThreadError};
-use crate::{sanitize, slugs};
+use crate::model::comment::{Comment, Thread};
+use crate::model::sources::CommentSource;
+use crate::resolve::authors::Authors;
+use crate::resolve::thread::{self, ThreadError};
+use crate::text::{sanitize, slugs};
 
 /// The thread of one article from its comment files; every problem goes to `diagnostics`.
 pub fn thread(

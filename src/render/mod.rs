@@ -2,6 +2,15 @@
 //! small context and in parallel, and hands the bytes to a [`Sink`] (the staging folder, or
 //! nothing for `check`). Two outputs may never claim one path.
 
+pub mod feeds;
+pub mod jobs;
+pub mod links;
+pub mod meta;
+pub mod search;
+pub mod sitemap;
+pub mod templates;
+pub mod views;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,10 +19,9 @@ use rayon::prelude::*;
 use tera::Tera;
 
 use crate::error::{Diagnostic, Diagnostics, Result, relative};
-use crate::pages::{self, Job};
-use crate::site::Site;
-use crate::views::{Link, SiteView};
-use crate::{links, search, sitemap, templates};
+use crate::model::site::Site;
+use crate::render::jobs::Job;
+use crate::render::views::{Link, SiteView};
 
 /// Where rendered pages and published files go. Called from many threads at once.
 pub trait Sink: Sync {
@@ -30,7 +38,7 @@ pub struct RenderCounts {
     pub pages: usize,
     /// Files written in all, pages included.
     pub files: usize,
-    /// Links in bodies to pages of this site that it does not publish (see [`crate::links`]).
+    /// Links in bodies to pages of this site that it does not publish (see [`crate::render::links`]).
     pub broken_links: Vec<Diagnostic>,
 }
 
@@ -64,7 +72,7 @@ impl Outputs {
 
     fn plan_with(site: &Site, generate: bool) -> Result<Outputs> {
         let all: Vec<usize> = (0..site.articles.len()).collect();
-        let jobs = pages::jobs(site, &all);
+        let jobs = jobs::jobs(site, &all);
         let (generated, names) = if generate {
             let generated = generated_files(site, &jobs);
             let names = generated.iter().map(|(path, _)| path.clone()).collect();

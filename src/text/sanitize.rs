@@ -61,7 +61,7 @@ static ALLOWLIST: LazyLock<Builder<'static>> = LazyLock::new(|| {
 /// Renders a reader's comment to HTML that is safe to put on the page as it is.
 ///
 /// ```
-/// let html = sitrep::sanitize::render_comment("Hi <script>x</script> [a](javascript:x) *ok*");
+/// let html = sitrep::text::sanitize::render_comment("Hi <script>x</script> [a](javascript:x) *ok*");
 /// assert_eq!(html.trim(), "<p>Hi &lt;script&gt;x&lt;/script&gt; <a rel=\"nofollow ugc\">a</a> <em>ok</em></p>");
 /// ```
 pub fn render_comment(markdown: &str) -> String {

@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
-use crate::front_matter::Date;
-use crate::site::{Article, Author, Image, Site, Status, TaxonRef};
-use crate::thread::Node;
+use crate::model::comment::Node;
+use crate::model::date::Date;
+use crate::model::site::{Article, Author, Image, Site, Status, TaxonRef};
 
 /// Site-wide values every template may use (`site.title`, `site.nav`...).
 #[derive(Serialize)]

@@ -7,7 +7,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rayon::prelude::*;
 
-use crate::site::{Article, Taxon};
+use crate::model::site::{Article, Taxon};
 
 /// How many related articles each article gets.
 pub const COUNT: usize = 3;
