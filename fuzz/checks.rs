@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use sitrep::load::front_matter;
 use sitrep::model::comment::{Comment, Node};
+use sitrep::model::config::MaxDepth;
 use sitrep::model::date::Date;
 use sitrep::model::sources::{ArticleFront, AuthorFront, CommentFront, PageFront};
 use sitrep::resolve::thread::{self, ThreadError};
@@ -198,7 +199,7 @@ pub fn comments(data: &[u8]) {
         .collect();
     let n = comments.len();
 
-    let (thread, errors) = thread::build(comments, max_depth);
+    let (thread, errors) = thread::build(comments, MaxDepth::clamped(max_depth));
     assert_eq!(thread.count, n, "thread count");
     let mut seen = Vec::new();
     walk_nodes(&thread.roots, 1, max_depth, &mut seen);

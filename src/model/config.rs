@@ -32,13 +32,49 @@ pub struct Config {
 #[serde(default)]
 pub struct CommentsConfig {
     /// Deepest level of nesting shown; replies below it are shown at this depth.
-    pub max_depth: usize,
+    pub max_depth: MaxDepth,
     /// Where the reply form posts to; no form is shown without it.
     pub form_action: Option<String>,
     /// An avatar image address with `{hash}` standing for the commenter's `email_hash`, such as
     /// a self-hosted avatar service. Without it, avatars are drawn from initials, with no request
     /// to anyone.
     pub avatar_url: Option<String>,
+}
+
+/// How deep comment replies nest: 1 to [`MaxDepth::CAP`], checked as `site.toml` is read (with
+/// the line and column of a bad value), so no other value ever reaches the thread builder or the
+/// templates, which recurse once per level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "i64")]
+pub struct MaxDepth(u8);
+
+impl MaxDepth {
+    /// The deepest nesting a site may ask for: WordPress's own limit. The thread is drawn by a
+    /// recursive template component, and Tera stops at 20 nested components.
+    pub const CAP: usize = 10;
+
+    /// `depth` brought into 1..=[`MaxDepth::CAP`].
+    pub fn clamped(depth: usize) -> MaxDepth {
+        MaxDepth(depth.clamp(1, Self::CAP) as u8)
+    }
+
+    pub fn get(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+impl TryFrom<i64> for MaxDepth {
+    type Error = String;
+
+    fn try_from(depth: i64) -> Result<MaxDepth, String> {
+        match usize::try_from(depth) {
+            Ok(d) if (1..=Self::CAP).contains(&d) => Ok(MaxDepth::clamped(d)),
+            _ => Err(format!(
+                "max_depth = {depth} is out of range: use 1 to {} (as WordPress)",
+                Self::CAP
+            )),
+        }
+    }
 }
 
 impl Default for Config {
@@ -60,7 +96,7 @@ impl Default for Config {
 impl Default for CommentsConfig {
     fn default() -> Self {
         CommentsConfig {
-            max_depth: 5,
+            max_depth: MaxDepth(5),
             form_action: None,
             avatar_url: None,
         }
@@ -105,5 +141,36 @@ mod tests {
         assert_eq!(with_base("https://example.org/news").base_path(), "/news/");
         assert_eq!(with_base("/").base_path(), "/");
         assert_eq!(with_base("/preview/").base_path(), "/preview/");
+    }
+
+    #[test]
+    fn max_depth_outside_one_to_ten_is_refused_where_it_is_written() {
+        for (text, ok) in [
+            ("0", false),
+            ("-1", false),
+            ("11", false),
+            ("1", true),
+            ("10", true),
+        ] {
+            let toml = format!("[comments]\nmax_depth = {text}\n");
+            let parsed = crate::load::front_matter::parse_toml::<Config>(
+                std::path::Path::new("site.toml"),
+                &toml,
+                0,
+            );
+            match parsed {
+                Ok((config, _)) => {
+                    assert!(ok, "{text} was accepted");
+                    assert_eq!(config.comments.max_depth.get().to_string(), text);
+                }
+                Err(e) => {
+                    assert!(!ok, "{text} was refused: {e}");
+                    assert!(
+                        e.to_string().starts_with("site.toml:2:13: max_depth = "),
+                        "{e}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use super::{comments, related};
 use crate::error::Diagnostics;
 use crate::model::comment::Thread;
+use crate::model::config::MaxDepth;
 use crate::model::site::{Article, Image, Status, TaxonRef, resolve_link};
 use crate::model::sources::{ArticleFront, CommentSource, Source};
 use crate::resolve::authors::Authors;
@@ -95,7 +96,7 @@ type Made<'a> = (&'a str, Article, Option<Status>, Diagnostics, Option<Kept>);
 struct ThreadKey {
     comments: Vec<u64>,
     authors: u64,
-    max_depth: usize,
+    max_depth: MaxDepth,
 }
 
 /// Makes every pending article (with its comments, `grouped` alike), reusing what `cache` holds
@@ -106,7 +107,7 @@ pub(super) fn make_all(
     grouped: &[Vec<&CommentSource>],
     authors: &Authors,
     authors_version: u64,
-    max_depth: usize,
+    max_depth: MaxDepth,
     base_path: &str,
     cache: &mut Cache,
 ) -> Vec<(Article, Option<Status>, Diagnostics)> {

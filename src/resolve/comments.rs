@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use crate::error::{Diagnostic, Diagnostics};
 use crate::model::comment::{Comment, Thread};
+use crate::model::config::MaxDepth;
 use crate::model::sources::CommentSource;
 use crate::resolve::authors::Authors;
 use crate::resolve::thread::{self, ThreadError};
@@ -15,7 +16,7 @@ use crate::text::{sanitize, slugs};
 pub fn thread(
     comments: &[&CommentSource],
     authors: &Authors,
-    max_depth: usize,
+    max_depth: MaxDepth,
     diagnostics: &mut Diagnostics,
 ) -> Thread {
     let mut path_of: HashMap<String, PathBuf> = HashMap::new();

@@ -295,22 +295,8 @@ fn alias_path(alias: &str) -> std::result::Result<String, String> {
     }
 }
 
-/// The deepest comment nesting a site may ask for.
-pub const MAX_DEPTH_CAP: usize = 10;
-
 /// Settings that parse but cannot work.
 fn check_config(config: &mut Config, diagnostics: &mut Diagnostics) {
-    // WordPress's own range. The thread is drawn by a recursive template component, and Tera
-    // stops at 20 nested components: the cap keeps every thread well inside that.
-    if !(1..=MAX_DEPTH_CAP).contains(&config.comments.max_depth) {
-        diagnostics.error(Diagnostic::new(
-            "site.toml",
-            format!(
-                "[comments] max_depth = {} is out of range: use 1 to {MAX_DEPTH_CAP} (as WordPress)",
-                config.comments.max_depth
-            ),
-        ));
-    }
     if config.per_page == 0 {
         diagnostics.error(Diagnostic::new("site.toml", "per_page = 0: use 1 or more"));
         config.per_page = 1;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::model::comment::{Comment, Node, Thread};
+use crate::model::config::MaxDepth;
 
 /// Something wrong with a comment's place in its thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,8 +18,9 @@ pub enum ThreadError {
 /// Builds the tree. `max_depth` is the deepest level shown (1 = no nesting); replies below it
 /// are shown at that level, after their ancestors, never dropped. A comment with a broken
 /// `parent` is reported and shown at the top level so the other errors can still be found.
-pub fn build(mut comments: Vec<Comment>, max_depth: usize) -> (Thread, Vec<ThreadError>) {
-    let max_depth = max_depth.max(1);
+pub fn build(mut comments: Vec<Comment>, max_depth: MaxDepth) -> (Thread, Vec<ThreadError>) {
+    // The builder recurses once per level shown: the cap bounds its stack.
+    let max_depth = max_depth.get();
     comments.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     let index: HashMap<&str, usize> = comments
         .iter()
@@ -162,6 +164,10 @@ fn find_loops(parent_of: &[Option<usize>]) -> Vec<Vec<usize>> {
 mod tests {
     use super::*;
     use crate::model::date::Date;
+
+    fn build(comments: Vec<Comment>, max_depth: usize) -> (Thread, Vec<ThreadError>) {
+        super::build(comments, MaxDepth::clamped(max_depth))
+    }
 
     fn c(id: &str, parent: Option<&str>, minute: u32) -> Comment {
         Comment {

@@ -80,7 +80,7 @@ fn a_reply_chain_ten_thousand_deep() {
         "site.toml",
         &format!(
             "title = \"Deep\"\nbase_url = \"https://test.example/\"\n[comments]\nmax_depth = {}\n",
-            sitrep::resolve::MAX_DEPTH_CAP
+            sitrep::model::config::MaxDepth::CAP
         ),
     );
     s.remove("content/comments/frigate");
@@ -94,7 +94,7 @@ fn a_reply_chain_ten_thousand_deep() {
     assert_eq!(ids.len(), 10_000);
     // Every reply below the cap is shown at the cap, in order, each once.
     assert_eq!(ids[9_999], "d9999");
-    assert_eq!(sitrep::resolve::MAX_DEPTH_CAP, 10);
+    assert_eq!(sitrep::model::config::MaxDepth::CAP, 10);
     assert_eq!(page.comment("d8").depth(), 9);
     assert_eq!(page.comment("d9").depth(), 10);
     assert_eq!(page.comment("d9999").depth(), 10);
@@ -260,4 +260,33 @@ fn unreadable_files_are_named_and_pipes_do_not_hang() {
     if !root {
         assert!(errors.contains("content/articles/locked.md"), "{errors}");
     }
+}
+
+/// Issue 11: `max_depth` far past the cap over a 20,000-deep chain crashed the build with a
+/// stack overflow (the range error was reported, but the value was still used). It must fail
+/// with the error at its place in site.toml.
+#[test]
+fn a_huge_max_depth_is_refused_at_its_line_not_a_stack_overflow() {
+    let s = site("basic");
+    s.file(
+        "site.toml",
+        "title = \"Deep\"\nbase_url = \"https://test.example/\"\n[comments]\nmax_depth = 1000000\n",
+    );
+    s.remove("content/comments/frigate");
+    for i in 0..20_000 {
+        let parent = (i > 0).then(|| format!("d{}", i - 1));
+        comment_file(&s, "frigate", &format!("d{i}"), parent.as_deref(), i);
+    }
+    // In a child process, so a crash fails this test rather than the whole test binary.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args(["check", "--root"])
+        .arg(s.root())
+        .output()
+        .expect("sitrep runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("site.toml:4:13: max_depth = 1000000 is out of range: use 1 to 10"),
+        "{stderr}"
+    );
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use proptest::prelude::*;
 use sitrep::model::comment::{Comment, Node};
+use sitrep::model::config::MaxDepth;
 use sitrep::model::date::Date;
 use sitrep::resolve::thread::{self, ThreadError};
 
@@ -99,7 +100,7 @@ proptest! {
     #[test]
     fn every_comment_is_placed_once_under_its_parent_or_at_the_cap((specs, max_depth) in specs()) {
         let n = specs.len();
-        let (thread, errors) = thread::build(comments(&specs), max_depth);
+        let (thread, errors) = thread::build(comments(&specs), MaxDepth::clamped(max_depth));
         let (missing, on_loop) = expected_faults(&specs);
 
         // The errors are exactly the broken links, each named.
