@@ -3,16 +3,20 @@
 //! run reports them all.
 
 pub mod front_matter;
+pub mod layout;
+#[cfg(test)]
+mod layout_props;
 pub mod patch;
 
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Diagnostic, Diagnostics, Error, Result, relative};
 use crate::fs;
+use crate::load::layout::Entry;
 use crate::model::config::Config;
 use crate::model::sources::{
     ArticleFront, Asset, AuthorFront, CommentFront, CommentSource, PageFront, Source, Sources,
@@ -51,60 +55,47 @@ pub fn load(root: &Path) -> Result<Sources> {
         Config::default()
     };
 
-    let content = root.join("content");
-    let (articles, assets) = article_files(&root, &content.join("articles"), &mut diagnostics)?;
+    let found = find_files(&root, &mut diagnostics);
     let (articles, failed_articles) = read_all(
         &root,
-        articles,
+        found.articles,
         markdown_source::<ArticleFront>,
         &mut diagnostics,
     );
-
-    let pages = files_with_ext(&content.join("pages"), "md", &root, &mut diagnostics)?;
-    let (pages, _) = read_all(&root, pages, markdown_source::<PageFront>, &mut diagnostics);
-
-    let authors = files_with_ext(&content.join("authors"), "toml", &root, &mut diagnostics)?;
-    let (authors, failed_authors) =
-        read_all(&root, authors, toml_source::<AuthorFront>, &mut diagnostics);
-
-    let comments = comment_files(&root, &content.join("comments"), &mut diagnostics)?;
+    let (pages, _) = read_all(
+        &root,
+        found.pages,
+        markdown_source::<PageFront>,
+        &mut diagnostics,
+    );
+    let (authors, failed_authors) = read_all(
+        &root,
+        found.authors,
+        toml_source::<AuthorFront>,
+        &mut diagnostics,
+    );
     let comments = read_all(
         &root,
-        comments,
+        found.comments,
         markdown_source::<CommentFront>,
         &mut diagnostics,
     )
     .0
     .into_iter()
-    .map(|source| CommentSource {
-        article: source
-            .path
-            .parent()
-            .and_then(Path::file_name)
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        source,
+    .filter_map(|source| match layout::classify(&source.path) {
+        Entry::Comment { article, .. } => Some(CommentSource { article, source }),
+        _ => None,
     })
     .collect();
 
-    let static_dir = root.join("static");
-    let static_files = walk(&root, &static_dir, &mut diagnostics)
-        .iter()
-        .map(|p| slash_path(&relative(&static_dir, p)))
-        .collect();
-
-    let templates_dir = root.join("templates");
     let mut templates = Vec::new();
-    for path in walk(&root, &templates_dir, &mut diagnostics) {
-        let name = slash_path(&relative(&templates_dir, &path));
-        if is_hidden(Path::new(&name)) {
-            continue;
-        }
+    for (path, name) in found.templates {
         match read_text(&relative(&root, &path), &path) {
             Ok(text) => templates.push((name, text)),
             Err(e) => diagnostics.error(e),
         }
     }
+    let (assets, static_files) = (found.assets, found.static_files);
 
     Ok(Sources {
         root,
@@ -122,103 +113,72 @@ pub fn load(root: &Path) -> Result<Sources> {
     })
 }
 
-/// `content/articles/<slug>.md`, and `content/articles/<slug>/index.md` with the files beside it
-/// (at any depth below the bundle folder), which are published beside the article.
-fn article_files(
-    root: &Path,
-    dir: &Path,
-    diagnostics: &mut Diagnostics,
-) -> Result<(Vec<Named>, Vec<Asset>)> {
-    let files = walk(root, dir, diagnostics);
-    let parts_of = |path: &Path| -> Vec<String> {
-        relative(dir, path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect()
-    };
-    let bundles: HashSet<String> = files
-        .iter()
-        .map(|p| parts_of(p))
-        .filter(|parts| parts.len() == 2 && parts[1] == "index.md")
-        .map(|mut parts| parts.swap_remove(0))
-        .collect();
-    let mut articles = Vec::new();
+/// The files a site is read from, sorted, each as [`layout::classify`] names it.
+#[derive(Default)]
+struct Found {
+    articles: Vec<Named>,
+    pages: Vec<Named>,
+    authors: Vec<Named>,
+    comments: Vec<Named>,
+    assets: Vec<Asset>,
+    templates: Vec<Named>,
+    static_files: Vec<String>,
+}
+
+/// Walks `content/`, `templates/` and `static/` and sorts what is there by kind; strays are
+/// warned about, what cannot be walked is an error (unless the layout skips it anyway).
+fn find_files(root: &Path, diagnostics: &mut Diagnostics) -> Found {
+    let mut found = Found::default();
+    let mut bundle_files = Vec::new();
+    let mut bundles = HashSet::new();
+    for top in ["content", "templates", "static"] {
+        let (files, errors) = fs::files_under(&root.join(top));
+        for error in errors {
+            if let Error::Io { path, source } = error {
+                let rel = relative(root, &path);
+                if !matches!(layout::classify(&rel), Entry::Skipped | Entry::Outside) {
+                    diagnostics.error(Diagnostic::new(rel, format!("cannot read this: {source}")));
+                }
+            }
+        }
+        for path in files {
+            let rel = relative(root, &path);
+            match layout::classify(&rel) {
+                Entry::Article { stem, bundle } => {
+                    if bundle {
+                        bundles.insert(stem.clone());
+                    }
+                    found.articles.push((path, stem));
+                }
+                Entry::Page { stem } => found.pages.push((path, stem)),
+                Entry::Author { id } => found.authors.push((path, id)),
+                Entry::Comment { id, .. } => found.comments.push((path, id)),
+                Entry::Template { name } => found.templates.push((path, name)),
+                Entry::Static { name } => found.static_files.push(name),
+                Entry::BundleFile {
+                    bundle,
+                    name,
+                    markdown,
+                } => bundle_files.push((path, bundle, name, markdown)),
+                Entry::Stray(why) => diagnostics.warn(Diagnostic::new(rel, why)),
+                Entry::SiteConfig | Entry::Skipped | Entry::Outside => {}
+            }
+        }
+    }
+    // Whether a folder is a bundle is known once all the articles are.
     let mut assets = Vec::new();
-    for path in &files {
-        if is_hidden(&relative(dir, path)) {
-            continue;
-        }
-        let parts = parts_of(path);
-        let markdown = path.extension().is_some_and(|e| e == "md");
-        let why = match parts.as_slice() {
-            [_] if markdown => {
-                articles.push((path.clone(), file_stem(path)));
-                continue;
-            }
-            [bundle, index] if index == "index.md" => {
-                articles.push((path.clone(), bundle.clone()));
-                continue;
-            }
-            [bundle, ..] if bundles.contains(bundle) && !markdown => {
-                assets.push(Asset {
-                    bundle: bundle.clone(),
-                    from: path.clone(),
-                    name: parts[1..].join("/"),
-                });
-                continue;
-            }
-            [bundle, ..] if bundles.contains(bundle) => {
-                "ignored: a bundle's one Markdown file is its index.md; other .md files are not published"
-            }
-            _ => {
-                "ignored: articles are `<slug>.md` or `<slug>/index.md` directly under content/articles/"
-            }
-        };
-        diagnostics.warn(Diagnostic::new(relative(root, path), why));
-    }
-    Ok((articles, assets))
-}
-
-/// `content/comments/<article-slug>/<comment-id>.md`.
-fn comment_files(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Result<Vec<Named>> {
-    let mut comments = Vec::new();
-    for path in walk(root, dir, diagnostics) {
-        let rel = relative(dir, &path);
-        if rel.components().count() == 2 && path.extension().is_some_and(|e| e == "md") {
-            comments.push((path.clone(), file_stem(&path)));
-        } else if !is_hidden(&rel) {
-            diagnostics.warn(Diagnostic::new(
-                relative(root, &path),
-                "ignored: comments are `content/comments/<article-slug>/<comment-id>.md`",
-            ));
+    for (path, bundle, name, markdown) in bundle_files {
+        match layout::bundle_file(bundles.contains(&bundle), markdown) {
+            Ok(()) => assets.push(Asset {
+                bundle,
+                from: path,
+                name,
+            }),
+            Err(why) => diagnostics.warn(Diagnostic::new(relative(root, &path), why)),
         }
     }
-    Ok(comments)
-}
-
-/// The files directly in `dir` with extension `ext`; anything else there is warned about.
-fn files_with_ext(
-    dir: &Path,
-    ext: &str,
-    root: &Path,
-    diagnostics: &mut Diagnostics,
-) -> Result<Vec<Named>> {
-    let mut found = Vec::new();
-    for path in walk(root, dir, diagnostics) {
-        let rel = relative(dir, &path);
-        if rel.components().count() == 1 && path.extension().is_some_and(|e| e == ext) {
-            found.push((path.clone(), file_stem(&path)));
-        } else if !is_hidden(&rel) {
-            diagnostics.warn(Diagnostic::new(
-                relative(root, &path),
-                format!(
-                    "ignored: only `.{ext}` files directly in {} are read",
-                    relative(root, dir).display()
-                ),
-            ));
-        }
-    }
-    Ok(found)
+    found.assets = assets;
+    found
 }
 
 /// A file to read, with the name it gives its item (its stem, or its bundle's folder).
@@ -267,21 +227,6 @@ pub(crate) fn read_one<F>(
 }
 
 /// A text file's contents, or a diagnostic saying why it cannot be read.
-/// The files under `dir` (see [`fs::files_under`]); what cannot be walked is an error in the
-/// build's report, and the walk goes on past it.
-fn walk(root: &Path, dir: &Path, diagnostics: &mut Diagnostics) -> Vec<PathBuf> {
-    let (files, errors) = fs::files_under(dir);
-    for error in errors {
-        if let Error::Io { path, source } = error {
-            diagnostics.error(Diagnostic::new(
-                relative(root, &path),
-                format!("cannot read this: {source}"),
-            ));
-        }
-    }
-    files
-}
-
 pub(crate) fn read_text(rel: &Path, path: &Path) -> std::result::Result<String, Diagnostic> {
     let unreadable = |why: String| Diagnostic::new(rel, format!("cannot read this file: {why}"));
     let bytes = fs::read(path).map_err(|e| match e {
@@ -327,26 +272,6 @@ pub(crate) fn toml_source<F: DeserializeOwned>(
         },
         warnings,
     ))
-}
-
-pub(crate) fn file_stem(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// Dot-files (`.DS_Store`, editors' swap files) and editors' backup and autosave files (`x.md~`,
-/// `#x.md#`) are skipped without a word.
-pub(crate) fn is_hidden(rel: &Path) -> bool {
-    rel.components().any(|c| match c {
-        Component::Normal(name) => {
-            let name = name.to_string_lossy();
-            name.starts_with('.')
-                || name.ends_with('~')
-                || (name.starts_with('#') && name.ends_with('#'))
-        }
-        _ => false,
-    })
 }
 
 pub(crate) fn slash_path(path: &Path) -> String {

@@ -4,11 +4,12 @@
 //! bundle, a static file appearing) asks for a full load instead, which is always right.
 
 use std::collections::HashSet;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
 use crate::error::{Diagnostic, Diagnostics};
+use crate::load::layout::{self, Entry};
 use crate::load::{self, Parsed};
 use crate::model::sources::Sources;
 use crate::model::sources::{CommentSource, Source};
@@ -48,54 +49,42 @@ pub fn apply(sources: &mut Sources, paths: &[PathBuf]) -> Patched {
     }
 }
 
-/// The kind of content file a path is, by where it sits.
-enum Kind {
-    Article { stem: String, bundle: bool },
-    Comment,
-    Author,
-    Page,
-    Template(String),
-}
-
 fn one(sources: &mut Sources, path: &Path) -> Patched {
     let Ok(rel) = path.strip_prefix(&sources.root) else {
         return Patched::Nothing;
     };
     let rel = rel.to_path_buf();
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| match c {
-            Component::Normal(name) => name.to_string_lossy().into_owned(),
-            _ => String::new(),
-        })
-        .collect();
-    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let entry = layout::classify(&rel);
+    if entry == Entry::Skipped {
+        // A full load never reads these either.
+        return Patched::Nothing;
+    }
     let exists = path.exists();
     if exists && !path.is_file() {
         // A folder appeared (or changed): what is in it is read by a full load.
         return Patched::Reload;
     }
-    if parts.first() != Some(&"static") && load::is_hidden(&rel) {
-        // load skips these in content/ and templates/ without a word (static/ publishes them).
-        return Patched::Nothing;
-    }
-    let Some(kind) = kind(&parts) else {
-        return other_file(sources, &rel, &parts, exists);
-    };
     let rel_path = rel.as_path();
-    if let Kind::Article { bundle: true, .. } = kind {
+    if let Entry::Article { bundle: true, .. } = entry {
         // A bundle's index.md decides whether the files beside it are published.
         let known = sources.articles.iter().any(|a| a.path == rel_path);
         if known != exists {
             return Patched::Reload;
         }
     }
-    forget(sources, rel_path);
-    let stem = load::file_stem(rel_path);
+    match entry {
+        Entry::SiteConfig => return Patched::Reload,
+        Entry::Article { .. }
+        | Entry::Author { .. }
+        | Entry::Page { .. }
+        | Entry::Comment { .. }
+        | Entry::Template { .. } => forget(&mut sources.diagnostics, rel_path),
+        other => return other_file(sources, &rel, &other, exists),
+    }
     let (root, diagnostics) = (&sources.root, &mut sources.diagnostics);
-    match kind {
-        Kind::Article { stem, .. } => {
-            let (fresh, failed) = reread(
+    match entry {
+        Entry::Article { stem, .. } => {
+            let read = reread(
                 root,
                 rel_path,
                 &stem,
@@ -103,23 +92,16 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
                 load::markdown_source,
                 diagnostics,
             );
-            put(&mut sources.articles, |s| &s.path, rel_path, fresh);
-            mark(&mut sources.failed_articles, stem, failed);
+            put(&mut sources.articles, |s| &s.path, rel_path, read.0);
+            mark(&mut sources.failed_articles, stem, read.1);
         }
-        Kind::Author => {
-            let (fresh, failed) = reread(
-                root,
-                rel_path,
-                &stem,
-                exists,
-                load::toml_source,
-                diagnostics,
-            );
-            put(&mut sources.authors, |s| &s.path, rel_path, fresh);
-            mark(&mut sources.failed_authors, stem, failed);
+        Entry::Author { id } => {
+            let read = reread(root, rel_path, &id, exists, load::toml_source, diagnostics);
+            put(&mut sources.authors, |s| &s.path, rel_path, read.0);
+            mark(&mut sources.failed_authors, id, read.1);
         }
-        Kind::Page => {
-            let (fresh, _) = reread(
+        Entry::Page { stem } => {
+            let read = reread(
                 root,
                 rel_path,
                 &stem,
@@ -127,22 +109,21 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
                 load::markdown_source,
                 diagnostics,
             );
-            put(&mut sources.pages, |s| &s.path, rel_path, fresh);
+            put(&mut sources.pages, |s| &s.path, rel_path, read.0);
         }
-        Kind::Comment => {
-            let (fresh, _) = reread(
+        Entry::Comment { article, id } => {
+            let read = reread(
                 root,
                 rel_path,
-                &stem,
+                &id,
                 exists,
                 load::markdown_source,
                 diagnostics,
             );
-            let article = parts[2].to_string();
-            let fresh = fresh.map(|source| CommentSource { article, source });
+            let fresh = read.0.map(|source| CommentSource { article, source });
             put(&mut sources.comments, |c| &c.source.path, rel_path, fresh);
         }
-        Kind::Template(name) => {
+        Entry::Template { name } => {
             // A folder of templates that went: its templates are read again by a full load.
             let folder = format!("{name}/");
             if !exists
@@ -164,37 +145,18 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
                 }
             }
         }
+        _ => {}
     }
     Patched::Sources(Vec::new())
-}
-
-/// Which content file `parts` (the path's parts under the site root) names, if any.
-fn kind(parts: &[&str]) -> Option<Kind> {
-    let md = |name: &str| name.ends_with(".md");
-    match parts {
-        ["content", "articles", file] if md(file) => Some(Kind::Article {
-            stem: file.trim_end_matches(".md").to_string(),
-            bundle: false,
-        }),
-        ["content", "articles", folder, "index.md"] => Some(Kind::Article {
-            stem: folder.to_string(),
-            bundle: true,
-        }),
-        ["content", "comments", _, file] if md(file) => Some(Kind::Comment),
-        ["content", "authors", file] if file.ends_with(".toml") => Some(Kind::Author),
-        ["content", "pages", file] if md(file) => Some(Kind::Page),
-        ["templates", rest @ ..] if !rest.is_empty() => Some(Kind::Template(rest.join("/"))),
-        _ => None,
-    }
 }
 
 /// A path that is no content file: a static or bundle file that is still there needs nothing
 /// but a reload (it is served from the disk); one that came or went, or anything unknown that
 /// exists, needs a full load. A path that neither exists nor was known was a temporary file.
-fn other_file(sources: &Sources, rel: &Path, parts: &[&str], exists: bool) -> Patched {
-    let published = match parts {
-        ["static", rest @ ..] => sources.static_files.iter().any(|f| *f == rest.join("/")),
-        ["content", "articles", ..] => sources.assets.iter().any(|a| a.from.ends_with(rel)),
+fn other_file(sources: &Sources, rel: &Path, entry: &Entry, exists: bool) -> Patched {
+    let published = match entry {
+        Entry::Static { name } => sources.static_files.contains(name),
+        Entry::BundleFile { .. } => sources.assets.iter().any(|a| a.from.ends_with(rel)),
         _ => false,
     };
     // A file the load warned about (as ignored, say) takes its warning with it when it goes.
@@ -204,6 +166,8 @@ fn other_file(sources: &Sources, rel: &Path, parts: &[&str], exists: bool) -> Pa
     match (published, exists) {
         (true, true) => Patched::Files,
         (false, false) if !was_reported && !is_known_folder(sources, rel) => Patched::Nothing,
+        // Beside the site's folders: a full load would not read it.
+        (false, true) if *entry == Entry::Outside => Patched::Nothing,
         _ => Patched::Reload,
     }
 }
@@ -225,9 +189,9 @@ fn is_known_folder(sources: &Sources, rel: &Path) -> bool {
 }
 
 /// Drops what the last read of `rel` reported.
-fn forget(sources: &mut Sources, rel: &Path) {
-    sources.diagnostics.errors.retain(|d| d.path != rel);
-    sources.diagnostics.warnings.retain(|d| d.path != rel);
+fn forget(diagnostics: &mut Diagnostics, rel: &Path) {
+    diagnostics.errors.retain(|d| d.path != rel);
+    diagnostics.warnings.retain(|d| d.path != rel);
 }
 
 /// A fresh read of the file at `rel`, or `None` if it is gone, and whether reading it failed;

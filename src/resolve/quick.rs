@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::error::Diagnostics;
+use crate::load::layout::{self, Entry};
 use crate::model::site::{Article, Site, Status};
 use crate::model::sources::ArticleFront;
 use crate::model::sources::Sources;
@@ -53,10 +54,9 @@ pub fn apply(site: &Site, sources: &Sources, changed: &[PathBuf], before: &Befor
     let mut site = site.clone();
     for path in changed {
         let rel = path.strip_prefix(&sources.root).ok()?;
-        let parts: Vec<&str> = rel.iter().map(|p| p.to_str()).collect::<Option<_>>()?;
-        match parts.as_slice() {
-            ["content", "articles", ..] => text(&mut site, sources, rel, before)?,
-            ["content", "comments", folder, _] => thread(&mut site, sources, folder)?,
+        match layout::classify(rel) {
+            Entry::Article { .. } => text(&mut site, sources, rel, before)?,
+            Entry::Comment { article, .. } => thread(&mut site, sources, &article)?,
             _ => return None,
         }
     }
@@ -97,8 +97,9 @@ fn same_place(a: &ArticleFront, b: &ArticleFront) -> bool {
 fn thread(site: &mut Site, sources: &Sources, folder: &str) -> Option<()> {
     let i = site.articles.iter().position(|a| a.slug == folder)?;
     let article = &site.articles[i];
-    if stem(&article.source)? != folder {
-        return None;
+    match layout::classify(&article.source) {
+        Entry::Article { stem, .. } if stem == folder => {}
+        _ => return None,
     }
     let folder_path = Path::new("content/comments").join(folder);
     if site
@@ -126,13 +127,4 @@ fn thread(site: &mut Site, sources: &Sources, folder: &str) -> Option<()> {
     };
     site.articles[i] = Arc::new(article);
     Some(())
-}
-
-/// The name an article's file gives it: its stem, or its bundle folder's name.
-fn stem(source: &Path) -> Option<&str> {
-    if source.file_name()? == "index.md" {
-        source.parent()?.file_name()?.to_str()
-    } else {
-        source.file_stem()?.to_str()
-    }
 }

@@ -45,20 +45,15 @@ pub fn new_comment(
     // The build files comments under their article's slug or its file stem; keep to a folder
     // that is already there, so one article's comments stay together.
     let comments = root.join("content/comments");
-    let folders: Vec<PathBuf> = {
-        let mut names = vec![target.slug.as_str(), target.stem.as_str()];
-        names.dedup();
-        names.iter().map(|n| comments.join(n)).collect()
-    };
+    let mut names = vec![target.slug.as_str(), target.stem.as_str()];
+    names.dedup();
+    let folders: Vec<PathBuf> = names.iter().map(|n| comments.join(n)).collect();
     let folder = folders
         .iter()
         .find(|f| f.is_dir())
         .unwrap_or(&folders[0])
         .clone();
-    let ids: Vec<String> = folders
-        .iter()
-        .flat_map(|f| site_files::stems(f, "md"))
-        .collect();
+    let ids = site_files::comment_ids(root, &names);
 
     let mut front = format!(
         "+++\nauthor = {}\ndate = {}\n",

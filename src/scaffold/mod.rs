@@ -8,7 +8,7 @@
 mod comment;
 mod init;
 mod new;
-mod site_files;
+pub(crate) mod site_files;
 
 use std::io::Write;
 use std::path::Path;

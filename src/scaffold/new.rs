@@ -117,7 +117,7 @@ fn article_slug(headline: &str) -> Result<String> {
 
 /// The author id to write: the one asked for if the site has it, or the site's only author.
 fn pick_author(root: &Path, asked: Option<&str>) -> Result<String> {
-    let ids = site_files::stems(&root.join("content/authors"), "toml");
+    let ids = site_files::author_ids(root);
     match asked {
         Some(id) if ids.iter().any(|known| known == id) => Ok(id.to_string()),
         Some(id) => Err(usage(format!(

@@ -2,16 +2,17 @@
 //! cheaply for `sitrep new`: only file names and `slug` fields. A file that cannot be read or
 //! parsed counts by its file name; the build reports what is wrong with it.
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::fs;
 use crate::load::front_matter;
+use crate::load::layout::{self, Entry};
 
 /// An article or page and the names it answers to.
 #[derive(Debug, Clone)]
-pub(super) struct Named {
+pub(crate) struct Named {
     /// The file (`x.md`, or `x/index.md` for a bundle).
     pub path: PathBuf,
     /// The file stem, or the bundle folder's name.
@@ -20,68 +21,60 @@ pub(super) struct Named {
     pub slug: String,
 }
 
-/// The articles under `content/articles`, as the build finds them: `<slug>.md` directly in it,
-/// or `<slug>/index.md`.
-pub(super) fn articles(root: &Path) -> Vec<Named> {
-    let dir = root.join("content/articles");
-    markdown_files(&dir)
+/// Every file under `content/`, as the build's [`layout::classify`] sees it.
+fn entries(root: &Path) -> Vec<(PathBuf, Entry)> {
+    let (files, _) = fs::files_under(&root.join("content"));
+    files
         .into_iter()
-        .filter_map(|(path, parts)| match parts.as_slice() {
-            [file] => Some((stem_of(file)?, path)),
-            [bundle, index] if index == "index.md" => Some((bundle.clone(), path)),
+        .filter_map(|path| {
+            let entry = layout::classify(path.strip_prefix(root).ok()?);
+            Some((path, entry))
+        })
+        .collect()
+}
+
+/// The articles of the site: `<slug>.md` directly in `content/articles`, or `<slug>/index.md`.
+pub(crate) fn articles(root: &Path) -> Vec<Named> {
+    entries(root)
+        .into_iter()
+        .filter_map(|(path, entry)| match entry {
+            Entry::Article { stem, .. } => Some(named(path, stem)),
             _ => None,
         })
-        .map(|(stem, path)| named(path, stem))
         .collect()
 }
 
 /// The pages directly under `content/pages`.
-pub(super) fn pages(root: &Path) -> Vec<Named> {
-    markdown_files(&root.join("content/pages"))
+pub(crate) fn pages(root: &Path) -> Vec<Named> {
+    entries(root)
         .into_iter()
-        .filter_map(|(path, parts)| match parts.as_slice() {
-            [file] => Some((stem_of(file)?, path)),
+        .filter_map(|(path, entry)| match entry {
+            Entry::Page { stem } => Some(named(path, stem)),
             _ => None,
         })
-        .map(|(stem, path)| named(path, stem))
         .collect()
 }
 
-/// The stems of the files with extension `ext` directly in `dir`, sorted.
-pub(super) fn stems(dir: &Path, ext: &str) -> Vec<String> {
-    let (files, _) = fs::files_under(dir);
-    files
-        .iter()
-        .filter(|path| path.parent() == Some(dir) && path.extension().is_some_and(|e| e == ext))
-        .filter_map(|path| path.file_stem()?.to_str().map(str::to_string))
-        .filter(|stem| !stem.starts_with('.'))
-        .collect()
-}
-
-/// The `.md` files under `dir` that are not hidden, with their path parts below `dir`.
-fn markdown_files(dir: &Path) -> Vec<(PathBuf, Vec<String>)> {
-    let (files, _) = fs::files_under(dir);
-    files
+/// The ids of the site's authors, sorted.
+pub(crate) fn author_ids(root: &Path) -> Vec<String> {
+    entries(root)
         .into_iter()
-        .filter(|path| path.extension().is_some_and(|e| e == "md"))
-        .filter_map(|path| {
-            let parts: Vec<String> = path
-                .strip_prefix(dir)
-                .ok()?
-                .components()
-                .map(|c| match c {
-                    Component::Normal(name) => name.to_string_lossy().into_owned(),
-                    _ => String::new(),
-                })
-                .collect();
-            let hidden = parts.iter().any(|p| p.starts_with('.') || p.is_empty());
-            (!hidden).then_some((path, parts))
+        .filter_map(|(_, entry)| match entry {
+            Entry::Author { id } => Some(id),
+            _ => None,
         })
         .collect()
 }
 
-fn stem_of(file: &str) -> Option<String> {
-    file.strip_suffix(".md").map(str::to_string)
+/// The ids of the comments filed under any of the `folders` of `content/comments`.
+pub(crate) fn comment_ids(root: &Path, folders: &[&str]) -> Vec<String> {
+    entries(root)
+        .into_iter()
+        .filter_map(|(_, entry)| match entry {
+            Entry::Comment { article, id } if folders.contains(&article.as_str()) => Some(id),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Only the field that renames an item; every other field is left to the build.

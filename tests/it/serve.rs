@@ -682,3 +682,49 @@ fn failures_seen_while_serving_are_those_of_a_fresh_build() {
         }
     }
 }
+
+/// Issue 11: the layout rule had four copies that disagreed. A macOS `._` file in pages,
+/// authors or comments failed `build` (it was read as content) but not `serve`; an Emacs lock (a
+/// dangling symlink) failed every build; `x.md.md` was `/x.md/` to `build` and `/x/` to `serve`
+/// after an edit. Now both read the site alike.
+#[test]
+fn build_and_serve_read_the_same_files_by_the_same_names() {
+    let site = site("basic");
+    let resource_fork = b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X        \xff\xfe";
+    for junk in [
+        "content/pages/._about.md",
+        "content/authors/._ann-author.toml",
+        "content/comments/frigate/._c1.md",
+    ] {
+        std::fs::write(site.root().join(junk), resource_fork).unwrap();
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        "ed@desk.4242:1764000000",
+        site.root().join("content/articles/.#frigate.md"),
+    )
+    .unwrap();
+    let article = "+++\ntitle = \"Double extension\"\ndate = 2026-11-02\nauthor = \"ann-author\"\ntags = [\"One\"]\n+++\nBody.\n";
+    site.file("content/articles/x.md.md", article);
+
+    let built = site.build();
+    assert!(built.exists("/x.md/"));
+    assert!(!built.exists("/x/"));
+    assert_eq!(built.warnings(), Vec::<String>::new());
+
+    let options = BuildOptions {
+        now: now(),
+        ..BuildOptions::new(site.root())
+    };
+    let mut live = Session::pinned(options);
+    snapshot(live.rebuild(None));
+    site.file(
+        "content/articles/x.md.md",
+        &article.replace("[\"One\"]", "[\"Two\"]"),
+    );
+    let (served, _) = snapshot(live.rebuild(Some(&[site.root().join("content/articles/x.md.md")])));
+    let paths = served.paths();
+    assert!(paths.iter().any(|p| p == "x.md/index.html"), "{paths:?}");
+    assert!(!paths.iter().any(|p| p == "x/index.html"), "{paths:?}");
+    assert!(paths.iter().any(|p| p == "tag/two/index.html"), "{paths:?}");
+}
