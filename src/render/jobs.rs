@@ -8,6 +8,7 @@ use crate::model::date::Date;
 use crate::model::site::Site;
 use crate::render::feeds;
 use crate::render::meta::{Crumb, Meta};
+use crate::render::urls;
 use crate::render::views::{ArticleView, AuthorView, Card, Link, Pagination, ThreadView};
 
 /// One output to render with a template. Owns what it names, so `serve` can keep the list beside
@@ -57,19 +58,15 @@ pub fn jobs(site: &Site, all: &[usize]) -> Vec<Job> {
     jobs.extend([Job::Authors, Job::Search, Job::NotFound]);
     let mut lists = vec![(String::new(), Subject::Home, all)];
     for (id, articles) in &site.by_author {
-        lists.push((
-            format!("author/{id}/"),
-            Subject::Author(id.clone()),
-            articles,
-        ));
+        lists.push((urls::author(id), Subject::Author(id.clone()), articles));
     }
-    for (kind, map) in [("tag", &site.tags), ("category", &site.categories)] {
+    for (kind, map) in [(urls::TAG, &site.tags), (urls::CATEGORY, &site.categories)] {
         for taxon in map.values() {
             let subject = Subject::Taxonomy {
                 kind,
                 name: taxon.name.clone(),
             };
-            lists.push((format!("{kind}/{}/", taxon.slug), subject, &taxon.articles));
+            lists.push((urls::taxon(kind, &taxon.slug), subject, &taxon.articles));
         }
     }
     let per_page = site.config.per_page.max(1);
@@ -108,14 +105,14 @@ impl Job {
     /// Where the output goes, relative to the output folder.
     pub fn path(&self, site: &Site) -> String {
         match self {
-            Job::Article(i) => format!("{}/index.html", site.articles[*i].slug),
-            Job::Page(i) => format!("{}/index.html", site.pages[*i].slug),
-            Job::Authors => "authors/index.html".to_string(),
-            Job::Search => "search/index.html".to_string(),
-            Job::NotFound => "404.html".to_string(),
-            Job::List(list) => format!("{}index.html", list_folder(&list.folder, list.page)),
+            Job::Article(i) => urls::index_file(&urls::article(&site.articles[*i].slug)),
+            Job::Page(i) => urls::index_file(&urls::article(&site.pages[*i].slug)),
+            Job::Authors => urls::index_file(&urls::authors()),
+            Job::Search => urls::index_file(&urls::search()),
+            Job::NotFound => urls::NOT_FOUND.to_string(),
+            Job::List(list) => urls::index_file(&urls::list_page(&list.folder, list.page)),
             Job::Redirect { path, .. } => path.clone(),
-            Job::Feed(list) => format!("{}feed.xml", list.folder),
+            Job::Feed(list) => urls::feed(&list.folder),
         }
     }
 
@@ -129,11 +126,11 @@ impl Job {
             // Pages carry no date, and a file's mtime would make builds differ: no lastmod.
             Job::Page(i) => Some((site.pages[*i].url.clone(), None)),
             Job::Authors => Some((
-                site.link("authors/"),
+                site.link(&urls::authors()),
                 site.articles.iter().map(|a| a.modified()).max(),
             )),
             Job::List(list) => Some((
-                site.link(&list_folder(&list.folder, list.page)),
+                site.link(&urls::list_page(&list.folder, list.page)),
                 site.newest(&list.articles),
             )),
             Job::Search | Job::NotFound | Job::Redirect { .. } | Job::Feed(_) => None,
@@ -155,7 +152,10 @@ impl Job {
                 context.insert("related", &related);
                 let mut crumbs: Vec<Crumb> = Vec::new();
                 if let Some(c) = &article.category {
-                    crumbs.push((c.name.clone(), site.link(&format!("category/{}/", c.slug))));
+                    crumbs.push((
+                        c.name.clone(),
+                        site.link(&urls::taxon(urls::CATEGORY, &c.slug)),
+                    ));
                 }
                 crumbs.push((article.title.clone(), article.url.clone()));
                 (
@@ -190,7 +190,7 @@ impl Job {
                     .map(|a| AuthorView::new(site, a))
                     .collect();
                 context.insert("authors", &authors);
-                let url = site.link("authors/");
+                let url = site.link(&urls::authors());
                 let crumbs = [("Authors".to_string(), url.clone())];
                 let description = format!("The writers of {}", site.config.title);
                 (
@@ -200,8 +200,8 @@ impl Job {
                 )
             }
             Job::Search => {
-                context.insert("search_index_url", &site.link("search-index.json"));
-                let url = site.link("search/");
+                context.insert("search_index_url", &site.link(urls::SEARCH_INDEX));
+                let url = site.link(&urls::search());
                 let crumbs = [("Search".to_string(), url.clone())];
                 (
                     "search.html",
@@ -257,7 +257,7 @@ fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static st
         .map(|&i| Card::new(site, &site.articles[i]))
         .collect();
     context.insert("articles", &cards);
-    let link = |n: usize| site.link(&list_folder(&list.folder, n));
+    let link = |n: usize| site.link(&urls::list_page(&list.folder, n));
     context.insert(
         "pagination",
         &Pagination {
@@ -269,13 +269,13 @@ fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static st
     );
     let (name, description) = list_title(site, list);
     let url = link(list.page);
-    let feed_url = site.link(&format!("{}feed.xml", list.folder));
+    let feed_url = site.link(&urls::feed(&list.folder));
     let mut crumbs: Vec<Crumb> = Vec::new();
     let template = match &list.subject {
         Subject::Home => "index.html",
         Subject::Author(id) => {
             context.insert("author", &AuthorView::new(site, &site.authors[id]));
-            crumbs.push(("Authors".to_string(), site.link("authors/")));
+            crumbs.push(("Authors".to_string(), site.link(&urls::authors())));
             crumbs.push((name.clone(), site.link(&list.folder)));
             "author.html"
         }
@@ -333,15 +333,6 @@ fn page_title(name: &str, page: usize) -> String {
         name.to_string()
     } else {
         format!("{name} – page {page}")
-    }
-}
-
-/// The folder a list's page `n` lives in: the list's own for page 1, `page/<n>/` below it after.
-fn list_folder(folder: &str, n: usize) -> String {
-    if n == 1 {
-        folder.to_string()
-    } else {
-        format!("{folder}page/{n}/")
     }
 }
 

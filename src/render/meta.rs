@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::model::site::{Article, Author, Site};
+use crate::render::urls;
 use crate::render::views::Link;
 
 /// The `meta` value of every page's context.
@@ -68,7 +69,7 @@ impl Meta {
                 .map(|t| format!("@{}", t.trim_start_matches('@'))),
             feeds: vec![Link {
                 name: site.config.title.clone(),
-                url: site.link("feed.xml"),
+                url: site.link(urls::FEED),
             }],
             // Every page has a trail, the home page's being the home page alone.
             json_ld: vec![script_json(breadcrumbs(site, crumbs))],

@@ -9,6 +9,7 @@ pub mod meta;
 pub mod search;
 pub mod sitemap;
 pub mod templates;
+pub mod urls;
 pub mod views;
 
 use std::collections::{HashMap, HashSet};
@@ -172,9 +173,9 @@ pub fn generated_files(site: &Site, jobs: &[Job]) -> Vec<(String, String)> {
         .map(|(url, lastmod)| (site.absolute(&url), lastmod))
         .collect();
     let mut files = sitemap::sitemaps(site, &entries);
-    files.push(("news-sitemap.xml".to_string(), sitemap::news_sitemap(site)));
-    files.push(("search-index.json".to_string(), search::index(site)));
-    let mut defaults = vec![("robots.txt".to_string(), sitemap::robots(site))];
+    files.push((urls::NEWS_SITEMAP.to_string(), sitemap::news_sitemap(site)));
+    files.push((urls::SEARCH_INDEX.to_string(), search::index(site)));
+    let mut defaults = vec![(urls::ROBOTS.to_string(), sitemap::robots(site))];
     defaults.extend(
         templates::BUILTIN_STATIC
             .iter()
@@ -191,11 +192,11 @@ pub fn generated_files(site: &Site, jobs: &[Job]) -> Vec<(String, String)> {
 /// The paths [`generated_files`] always takes (a large sitemap's parts aside), without making
 /// the files.
 fn fixed_names(site: &Site) -> Vec<String> {
-    let defaults = ["robots.txt"]
+    let defaults = [urls::ROBOTS]
         .into_iter()
         .chain(templates::BUILTIN_STATIC.iter().map(|(path, _)| *path))
         .filter(|path| !site_has(site, path));
-    ["sitemap.xml", "news-sitemap.xml", "search-index.json"]
+    [urls::SITEMAP, urls::NEWS_SITEMAP, urls::SEARCH_INDEX]
         .into_iter()
         .chain(defaults)
         .map(str::to_string)
@@ -205,8 +206,7 @@ fn fixed_names(site: &Site) -> Vec<String> {
 /// Whether [`generated_files`] may make `path`: one of the names it always takes, or a part of
 /// a large sitemap.
 pub fn may_be_generated(site: &Site, path: &str) -> bool {
-    (path.starts_with("sitemap-") && path.ends_with(".xml"))
-        || fixed_names(site).iter().any(|name| name == path)
+    urls::is_sitemap_part(path) || fixed_names(site).iter().any(|name| name == path)
 }
 
 /// Whether the site publishes a file of its own at `path`, which replaces sitrep's default.
@@ -305,16 +305,16 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         .values()
         .map(|c| Link {
             name: c.name.clone(),
-            url: site.link(&format!("category/{}/", c.slug)),
+            url: site.link(&urls::taxon(urls::CATEGORY, &c.slug)),
         })
         .collect();
     nav.push(Link {
         name: "Authors".to_string(),
-        url: site.link("authors/"),
+        url: site.link(&urls::authors()),
     });
     nav.push(Link {
         name: "Search".to_string(),
-        url: site.link("search/"),
+        url: site.link(&urls::search()),
     });
     nav.extend(site.pages.iter().map(|p| Link {
         name: p.title.clone(),
@@ -327,6 +327,6 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         base_path: &site.base_path,
         language: &site.config.language,
         nav,
-        stylesheet: site.link("css/sitrep.css"),
+        stylesheet: site.link(urls::STYLESHEET),
     }
 }

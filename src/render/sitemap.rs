@@ -6,6 +6,7 @@ use chrono::Duration;
 
 use crate::model::date::Date;
 use crate::model::site::Site;
+use crate::render::urls;
 use crate::text::xml;
 
 /// The sitemap protocol's limits for one file.
@@ -24,14 +25,14 @@ const URLSET_TAIL: &str = "</urlset>\n";
 pub fn sitemaps(site: &Site, entries: &[(String, Option<Date>)]) -> Vec<(String, String)> {
     let mut files = urlsets(entries, MAX_URLS, MAX_BYTES);
     if files.len() == 1 {
-        return vec![("sitemap.xml".to_string(), files.remove(0))];
+        return vec![(urls::SITEMAP.to_string(), files.remove(0))];
     }
     let mut index = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     let mut out = Vec::new();
     for (n, file) in files.into_iter().enumerate() {
-        let name = format!("sitemap-{}.xml", n + 1);
+        let name = urls::sitemap_part(n + 1);
         index.push_str(&format!(
             "<sitemap><loc>{}</loc></sitemap>\n",
             xml::escape(&site.absolute(&site.link(&name)))
@@ -39,7 +40,7 @@ pub fn sitemaps(site: &Site, entries: &[(String, Option<Date>)]) -> Vec<(String,
         out.push((name, file));
     }
     index.push_str("</sitemapindex>\n");
-    out.insert(0, ("sitemap.xml".to_string(), index));
+    out.insert(0, (urls::SITEMAP.to_string(), index));
     out
 }
 
@@ -98,8 +99,8 @@ pub fn news_sitemap(site: &Site) -> String {
 pub fn robots(site: &Site) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\nSitemap: {}\n",
-        site.absolute(&site.link("sitemap.xml")),
-        site.absolute(&site.link("news-sitemap.xml"))
+        site.absolute(&site.link(urls::SITEMAP)),
+        site.absolute(&site.link(urls::NEWS_SITEMAP))
     )
 }
 

@@ -160,7 +160,7 @@ mod tests {
     #[test]
     fn every_id_in_the_built_in_templates_is_a_theme_id() {
         let mut seen = 0;
-        for (name, text) in crate::render::templates::BUILT_IN {
+        for (name, text) in crate::render::templates::BUILTIN {
             for (at, _) in text.match_indices(" id=\"") {
                 let rest = &text[at + 5..];
                 let id = &rest[..rest.find('"').unwrap()];
@@ -175,7 +175,10 @@ mod tests {
                 seen += 1;
             }
         }
-        assert!(seen >= 10, "only {seen} ids found: is the scan still right?");
+        assert!(
+            seen >= 10,
+            "only {seen} ids found: is the scan still right?"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::model::comment::Node;
 use crate::model::date::Date;
 use crate::model::site::{Article, Author, Image, Site, Status, TaxonRef};
+use crate::render::urls;
 
 /// Site-wide values every template may use (`site.title`, `site.nav`...).
 #[derive(Serialize)]
@@ -127,7 +128,7 @@ impl<'a> Card<'a> {
 pub fn taxon_link(site: &Site, kind: &str, taxon: &TaxonRef) -> Link {
     Link {
         name: taxon.name.clone(),
-        url: site.link(&format!("{kind}/{}/", taxon.slug)),
+        url: site.link(&urls::taxon(kind, &taxon.slug)),
     }
 }
 
@@ -292,7 +293,7 @@ impl<'a> CommentContext<'a> {
             staff: c.author_id.is_some(),
             reply_to: node.reply_to.as_ref().map(|(id, author)| Link {
                 name: author.clone(),
-                url: format!("#comment-{id}"),
+                url: format!("#{}", urls::comment_anchor(id)),
             }),
             depth,
             can_reply: self.article.comments_open && config.form_action.is_some(),

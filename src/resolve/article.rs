@@ -12,6 +12,7 @@ use crate::model::comment::Thread;
 use crate::model::config::MaxDepth;
 use crate::model::site::{Article, Image, Status, TaxonRef, resolve_link};
 use crate::model::sources::{ArticleFront, CommentSource, Source};
+use crate::render::urls;
 use crate::resolve::authors::Authors;
 use crate::text::{markdown, slugs};
 
@@ -80,7 +81,7 @@ impl Own {
             })
         };
         Own {
-            body: Arc::new(markdown::render(body)),
+            body: Arc::new(markdown::render(body, urls::is_theme_id)),
             tags: front.tags.iter().filter_map(taxon).collect(),
             category: front.category.as_ref().and_then(taxon),
         }
@@ -206,7 +207,7 @@ fn article(p: &Pending, own: &Own, thread: Arc<Thread>, base_path: &str) -> Arti
     let rendered = &own.body;
     Article {
         image: front.image.as_ref().map(|src| Image {
-            src: resolve_link(base_path, &format!("{slug}/"), src),
+            src: resolve_link(base_path, &urls::article(slug), src),
             alt: front.image_alt.clone().unwrap_or_default(),
             caption: front.image_caption.clone(),
         }),
@@ -224,7 +225,7 @@ fn article(p: &Pending, own: &Own, thread: Arc<Thread>, base_path: &str) -> Arti
         aliases: p.aliases.clone(),
         feed_html: OnceLock::new(),
         source: p.source.path.clone(),
-        url: format!("{base_path}{slug}/"),
+        url: format!("{base_path}{}", urls::article(slug)),
         slug: slug.clone(),
         status: Status::Published,
         version: p.source.version,

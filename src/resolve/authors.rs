@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::model::site::{Author, resolve_link};
 use crate::model::sources::{AuthorFront, Source};
+use crate::render::urls;
 use crate::text::{markdown, sanitize, slugs};
 
 /// The site's authors, by id.
@@ -35,13 +36,13 @@ impl Authors {
             }
             let front = source.front.clone();
             let author = Author {
-                url: format!("{base_path}author/{}/", source.stem),
+                url: format!("{base_path}{}", urls::author(&source.stem)),
                 id: source.stem.clone(),
                 name: front.name,
                 role: front.role,
                 bio_html: front
                     .bio
-                    .map(|bio| markdown::render(&bio).html)
+                    .map(|bio| markdown::render(&bio, urls::is_theme_id).html)
                     .unwrap_or_default(),
                 avatar: front.avatar.map(|a| resolve_link(base_path, "", &a)),
                 twitter: front.twitter.and_then(|t| {

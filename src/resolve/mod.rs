@@ -14,6 +14,7 @@ use crate::model::config::Config;
 use crate::model::site::{Article, Page, Site, Status, Taxon, TaxonRef};
 use crate::model::sources::CommentSource;
 use crate::model::sources::Sources;
+use crate::render::urls;
 use crate::resolve::authors::Authors;
 use crate::text::{markdown, slugs};
 
@@ -202,9 +203,9 @@ pub fn resolve_cached(
         {
             continue;
         }
-        let rendered = markdown::render(&source.body);
+        let rendered = markdown::render(&source.body, urls::is_theme_id);
         site_pages.push(Page {
-            url: format!("{base_path}{slug}/"),
+            url: format!("{base_path}{}", urls::article(&slug)),
             slug,
             title: source.front.title.clone(),
             description: source.front.description.clone(),
@@ -332,8 +333,7 @@ struct SlugClaims {
 impl SlugClaims {
     /// Starts with the paths sitrep itself uses and the top-level names in static/.
     fn new(static_files: &[String]) -> SlugClaims {
-        let mut taken: HashMap<String, PathBuf> = slugs::RESERVED
-            .iter()
+        let mut taken: HashMap<String, PathBuf> = urls::reserved_names()
             .map(|name| {
                 (
                     name.to_string(),

@@ -11,6 +11,7 @@ use super::{
 };
 use crate::error::{Error, Result, did_you_mean};
 use crate::fs;
+use crate::render::urls;
 use crate::text::slugs;
 
 /// Writes a draft article for `headline`; returns the file written.
@@ -101,7 +102,7 @@ fn article_slug(headline: &str) -> Result<String> {
     let slug = slugs::taxon_slug(headline);
     let why = if slug.is_empty() {
         Some("is empty".to_string())
-    } else if slugs::RESERVED.contains(&slug.as_str()) {
+    } else if urls::is_reserved_name(&slug) {
         Some("is a path the site itself uses".to_string())
     } else {
         slugs::check(&slug).err()

@@ -25,10 +25,12 @@ fn options() -> Options {
 }
 
 /// Renders trusted Markdown: tables, footnotes, strikethrough, raw HTML, and an `id` on every
-/// heading (from its text, unless written as `{#id}`) so sections can be linked to.
-pub fn render(markdown: &str) -> Rendered {
+/// heading (from its text, unless written as `{#id}`) so sections can be linked to. No heading
+/// takes an id for which `taken` is true (the page's own elements, which this module knows
+/// nothing of), even one written by hand.
+pub fn render(markdown: &str, taken: fn(&str) -> bool) -> Rendered {
     let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
-    add_heading_ids(&mut events);
+    add_heading_ids(&mut events, taken);
     let first_paragraph = first_paragraph_text(&events);
     let word_count = count_words(&events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
@@ -40,22 +42,18 @@ pub fn render(markdown: &str) -> Rendered {
     }
 }
 
-fn add_heading_ids(events: &mut [Event]) {
-    // The theme's own ids on an article page, which a heading must not take.
-    let mut used: HashSet<String> = [
-        "main",
-        "comments",
-        "comments-title",
-        "respond",
-        "respond-title",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect();
-    // Ids written by hand are taken first, so generated ones never collide with them.
-    for event in events.iter() {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            used.insert(id.to_string());
+fn add_heading_ids(events: &mut [Event], taken: fn(&str) -> bool) {
+    let mut used = HashSet::new();
+    // Ids written by hand are kept first, so generated ones never collide with them; one the
+    // page already uses is dropped, and the heading gets one made from its text.
+    for event in events.iter_mut() {
+        if let Event::Start(Tag::Heading { id, .. }) = event {
+            if id.as_deref().is_some_and(taken) {
+                *id = None;
+            }
+            if let Some(id) = id {
+                used.insert(id.to_string());
+            }
         }
     }
     let mut i = 0;
@@ -73,9 +71,16 @@ fn add_heading_ids(events: &mut [Event]) {
                 s if s.is_empty() => "section".to_string(),
                 s => s,
             };
+            // A name whose numbered forms the page owns too (`comment-…` is every comment's
+            // permalink) cannot be numbered free of it: it is moved aside instead.
+            let base = if taken(&format!("{base}-1")) {
+                format!("section-{base}")
+            } else {
+                base
+            };
             let mut candidate = base.clone();
             let mut n = 1;
-            while used.contains(&candidate) {
+            while used.contains(&candidate) || taken(&candidate) {
                 candidate = format!("{base}-{n}");
                 n += 1;
             }
@@ -149,12 +154,36 @@ fn first_paragraph_text(events: &[Event]) -> String {
 mod tests {
     use super::*;
 
+    /// Stands in for a page's own ids.
+    fn theirs(id: &str) -> bool {
+        id == "comments" || id.starts_with("comment-")
+    }
+
+    fn render(markdown: &str) -> Rendered {
+        super::render(markdown, theirs)
+    }
+
     #[test]
     fn headings_get_unique_ids() {
         let r = render("## Sea trials\n\n## Sea trials\n\n## Budget {#money}\n\n## Comments\n");
         assert!(r.html.contains(r#"<h2 id="sea-trials">"#), "{}", r.html);
         assert!(r.html.contains(r#"<h2 id="sea-trials-1">"#), "{}", r.html);
         assert!(r.html.contains(r#"<h2 id="money">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="comments-1">"#), "{}", r.html);
+    }
+
+    #[test]
+    fn no_heading_takes_an_id_of_the_page_even_by_hand() {
+        let r = render(
+            "## Comment c1
+
+## Notes {#comment-c2}
+
+## Comments {#comments}
+",
+        );
+        assert!(r.html.contains(r#"<h2 id="section-comment-c1">"#), "{}", r.html);
+        assert!(r.html.contains(r#"<h2 id="notes">"#), "{}", r.html);
         assert!(r.html.contains(r#"<h2 id="comments-1">"#), "{}", r.html);
     }
 

@@ -2,23 +2,6 @@
 //! and comment names come from files and front matter and are checked, because they become
 //! folders in the output.
 
-/// Paths the site itself uses at its root; no article or page may take them.
-pub const RESERVED: &[&str] = &[
-    "author",
-    "authors",
-    "tag",
-    "category",
-    "page",
-    "search",
-    "feed.xml",
-    "sitemap.xml",
-    "news-sitemap.xml",
-    "robots.txt",
-    "404.html",
-    "index.html",
-    "search-index.json",
-];
-
 /// The slug of a tag or category name: lower-case ASCII words joined by hyphens
 /// ("Defence spending" → `defence-spending`, "Grüße" → `grusse`, "Київ" → `kyiv`).
 ///

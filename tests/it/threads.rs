@@ -226,3 +226,39 @@ fn comment_ids_cannot_take_the_form_s_ids() {
         assert!(matches!(target.value().name(), "input" | "textarea"));
     }
 }
+
+/// Issue 11: a heading "Comment c1" took `id="comment-c1"`, so the comment's permalink landed
+/// on the heading. No heading may take an id of the page, even one written by hand.
+#[test]
+fn headings_never_take_a_comment_permalink_or_a_theme_id() {
+    let s = site("basic");
+    let path = s.root().join("content/articles/frigate.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    s.file(
+        "content/articles/frigate.md",
+        &format!(
+            "{text}\n## Comment c1\n\nWhat the first reader got wrong.\n\n## Our reply {{#respond}}\n\n## Related {{#related-title}}\n"
+        ),
+    );
+    let built = s.build();
+    let page = built.page("/frigate/");
+    let mut ids: Vec<&str> = page
+        .all("[id]")
+        .iter()
+        .filter_map(|e| e.value().id())
+        .collect();
+    ids.sort();
+    let before = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), before, "an id is used twice on the page");
+    // The permalink's target is the comment, and the headings are still linkable.
+    assert_eq!(page.one("#comment-c1").value().name(), "li");
+    let headings: Vec<&str> = page
+        .all(".article-body h2")
+        .iter()
+        .filter_map(|h| h.value().id())
+        .collect();
+    assert!(headings.contains(&"section-comment-c1"), "{headings:?}");
+    assert!(headings.contains(&"our-reply"), "{headings:?}");
+    assert!(headings.contains(&"related"), "{headings:?}");
+}
