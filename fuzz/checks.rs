@@ -71,7 +71,7 @@ pub fn front_matter(data: &[u8]) {
         lines,
     );
     if let Some(date) = Date::parse(text) {
-        let _ = (date.iso(), date.human());
+        let _ = (date.iso(), date.human(&Default::default()));
     }
 }
 

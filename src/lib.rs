@@ -209,7 +209,10 @@ pub fn prepare(
     options: &BuildOptions,
     cache: &mut resolve::Cache,
 ) -> Result<(model::site::Site, tera::Tera)> {
-    let tera = render::templates::load(&sources.templates);
+    // The words are the site's, but templates are checked against them as they are parsed,
+    // alongside the resolve stage.
+    let words = model::words::Words::new(&sources.config.language, &sources.config.words).0;
+    let tera = render::templates::load(&sources.templates, words);
     let site = resolve::resolve_cached(sources, &options.resolve_options(), cache);
     let (site, mut tera) = error::both(site, tera)?;
     tera.global_context()

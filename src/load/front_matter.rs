@@ -261,7 +261,7 @@ mod tests {
         let (b, _) =
             parse_toml::<Fm>(Path::new("a"), "title=\"\"\ndate = 2026-11-28T09:30:00Z", 0).unwrap();
         assert_eq!(a.date, b.date);
-        assert_eq!(b.date.human(), "28 November 2026");
+        assert_eq!(b.date.human(&Default::default()), "28 November 2026");
         assert_eq!(b.date.iso(), "2026-11-28T09:30:00Z");
     }
 

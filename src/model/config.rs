@@ -1,6 +1,10 @@
 //! `site.toml`: the site's settings. Part of the load stage.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
+
+use crate::model::words::Phrase;
 
 /// The site's settings as written in `site.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -25,6 +29,8 @@ pub struct Config {
     pub feed_limit: usize,
     /// Comment settings.
     pub comments: CommentsConfig,
+    /// The site's own words, over the theme's for its language (see [`crate::model::words`]).
+    pub words: BTreeMap<String, Phrase>,
 }
 
 /// The `[comments]` table.
@@ -89,6 +95,7 @@ impl Default for Config {
             logo: None,
             feed_limit: 20,
             comments: CommentsConfig::default(),
+            words: BTreeMap::new(),
         }
     }
 }

@@ -3,6 +3,8 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Deserializer};
 
+use crate::model::words::Words;
+
 /// A point in time as written in front matter: a TOML date or datetime, or a string holding
 /// RFC 3339 or `YYYY-MM-DD`. Times without an offset are taken as UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,9 +39,10 @@ impl Date {
         self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
     }
 
-    /// The date as a reader sees it: "14 October 2026".
-    pub fn human(&self) -> String {
-        self.0.format("%-d %B %Y").to_string()
+    /// The date as a reader sees it, in `words`: "14 October 2026".
+    pub fn human(&self, words: &Words) -> String {
+        use chrono::Datelike;
+        words.date(self.0.day(), self.0.month(), self.0.year())
     }
 }
 

@@ -7,3 +7,4 @@ pub mod config;
 pub mod date;
 pub mod site;
 pub mod sources;
+pub mod words;

@@ -12,6 +12,7 @@ use crate::error::Diagnostic;
 use crate::model::comment::Thread;
 use crate::model::config::Config;
 use crate::model::date::Date;
+use crate::model::words::Words;
 use crate::text::markdown::Rendered;
 
 /// The whole site, ready to render. Cheap to clone: `serve` changes one article of a copy.
@@ -43,6 +44,8 @@ pub struct Site {
     pub comment_count: usize,
     /// The build's clock (for the news sitemap).
     pub now: DateTime<Utc>,
+    /// The words pages are written in.
+    pub words: Words,
 }
 
 /// A published article.

@@ -191,26 +191,23 @@ impl Job {
                     .collect();
                 context.insert("authors", &authors);
                 let url = site.link(&urls::authors());
-                let crumbs = [("Authors".to_string(), url.clone())];
-                let description = format!("The writers of {}", site.config.title);
-                (
-                    "authors.html",
-                    "Authors".to_string(),
-                    Meta::page(site, "Authors", &description, &url, &crumbs),
-                )
+                let title = site.words.phrase("authors", None, &[]);
+                let crumbs = [(title.clone(), url.clone())];
+                let description =
+                    (site.words).phrase("writers_of", None, &[("site", &site.config.title)]);
+                let meta = Meta::page(site, &title, &description, &url, &crumbs);
+                ("authors.html", title, meta)
             }
             Job::Search => {
                 context.insert("search_index_url", &site.link(urls::SEARCH_INDEX));
                 let url = site.link(&urls::search());
-                let crumbs = [("Search".to_string(), url.clone())];
-                (
-                    "search.html",
-                    "Search".to_string(),
-                    Meta::page(site, "Search", "", &url, &crumbs),
-                )
+                let title = site.words.phrase("search", None, &[]);
+                let crumbs = [(title.clone(), url.clone())];
+                let meta = Meta::page(site, &title, "", &url, &crumbs);
+                ("search.html", title, meta)
             }
             Job::NotFound => {
-                let title = "Page not found".to_string();
+                let title = site.words.phrase("page_not_found", None, &[]);
                 let mut meta = Meta::page(site, &title, "", "", &[]);
                 meta.noindex = true;
                 ("404.html", title, meta)
@@ -275,7 +272,8 @@ fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static st
         Subject::Home => "index.html",
         Subject::Author(id) => {
             context.insert("author", &AuthorView::new(site, &site.authors[id]));
-            crumbs.push(("Authors".to_string(), site.link(&urls::authors())));
+            let authors = site.words.phrase("authors", None, &[]);
+            crumbs.push((authors, site.link(&urls::authors())));
             crumbs.push((name.clone(), site.link(&list.folder)));
             "author.html"
         }
@@ -292,12 +290,13 @@ fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static st
         }
     };
     if list.page > 1 {
-        crumbs.push((format!("Page {}", list.page), url.clone()));
+        let n = Some(list.page as i64);
+        crumbs.push((site.words.phrase("page_n", n, &[]), url.clone()));
     }
     let title = match (&list.subject, list.page) {
         (Subject::Home, 1) => site.config.title.clone(),
-        (Subject::Home, n) => format!("Page {n}"),
-        (_, n) => page_title(&name, n),
+        (Subject::Home, n) => site.words.phrase("page_n", Some(n as i64), &[]),
+        (_, n) => page_title(site, &name, n),
     };
     let mut meta = Meta::page(site, &title, &description, &url, &crumbs);
     match &list.subject {
@@ -317,22 +316,26 @@ fn list_title(site: &Site, list: &List) -> (String, String) {
         Subject::Home => (site.config.title.clone(), site.config.description.clone()),
         Subject::Author(id) => {
             let name = site.authors[id].name.clone();
-            let description = format!("Articles by {name}");
+            let description = site.words.phrase("articles_by", None, &[("name", &name)]);
             (name, description)
         }
-        Subject::Taxonomy { kind: "tag", name } => {
-            (name.to_string(), format!("Articles tagged {name}"))
+        Subject::Taxonomy { kind, name } => {
+            let key = match *kind {
+                urls::TAG => "articles_tagged",
+                _ => "section_articles",
+            };
+            let description = site.words.phrase(key, None, &[("name", name)]);
+            (name.to_string(), description)
         }
-        Subject::Taxonomy { name, .. } => (name.to_string(), format!("{name} articles")),
     }
 }
 
 /// "Navy", then "Navy – page 2" and so on.
-fn page_title(name: &str, page: usize) -> String {
+fn page_title(site: &Site, name: &str, page: usize) -> String {
     if page == 1 {
         name.to_string()
     } else {
-        format!("{name} – page {page}")
+        (site.words).phrase("title_page_n", Some(page as i64), &[("title", name)])
     }
 }
 

@@ -309,11 +309,11 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         })
         .collect();
     nav.push(Link {
-        name: "Authors".to_string(),
+        name: site.words.phrase("authors", None, &[]),
         url: site.link(&urls::authors()),
     });
     nav.push(Link {
-        name: "Search".to_string(),
+        name: site.words.phrase("search", None, &[]),
         url: site.link(&urls::search()),
     });
     nav.extend(site.pages.iter().map(|p| Link {
@@ -328,5 +328,6 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         language: &site.config.language,
         nav,
         stylesheet: site.link(urls::STYLESHEET),
+        authors_url: site.link(&urls::authors()),
     }
 }

@@ -41,7 +41,7 @@ pub fn index(site: &Site) -> String {
             url: &article.url,
             summary: short(&article.summary),
             date: article.date.iso(),
-            date_human: article.date.human(),
+            date_human: article.date.human(&site.words),
             authors: site.authors_of(article).map(|a| a.name.as_str()).collect(),
             tags: article.tags.iter().map(|t| t.name.as_str()).collect(),
             category: article.category.as_ref().map(|c| c.name.as_str()),

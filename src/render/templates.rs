@@ -1,9 +1,10 @@
 //! The templates: the default theme compiled into the binary, with the site's own `templates/`
 //! files replacing it one file at a time. Parsed once per build. Part of the render stage.
 
-use tera::{ErrorKind, Tera};
+use tera::{ErrorKind, Kwargs, State, Tera, TeraResult};
 
 use crate::error::{Diagnostic, Diagnostics, Result};
+use crate::model::words::Words;
 
 /// The default theme: the demo site's own `templates/` folder, built into the binary so a site
 /// without templates still builds.
@@ -42,8 +43,11 @@ pub const BUILTIN_STATIC: &[(&str, &str)] = &[
 ];
 
 /// Builds the template set: the built-in theme overlaid with `site` (name, text) pairs.
-pub fn load(site: &[(String, String)]) -> Result<Tera> {
+pub fn load(site: &[(String, String)], words: Words) -> Result<Tera> {
     let mut tera = Tera::default();
+    tera.register_function("t", move |kwargs: Kwargs, _: &State| {
+        translate(&words, &kwargs)
+    });
     let mut set: Vec<(String, String)> = BUILTIN
         .iter()
         .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -62,6 +66,24 @@ pub fn load(site: &[(String, String)]) -> Result<Tera> {
     }
     diagnostics.finish()?;
     Ok(tera)
+}
+
+/// `t(key="comments", n=3)`, `t(key="articles_by", name=author.name)`: the site's phrase
+/// `key`, in the form for `n`, with each other argument filled in where the phrase names it.
+fn translate(words: &Words, kwargs: &Kwargs) -> TeraResult<String> {
+    let key: &str = kwargs.must_get("key")?;
+    let n: Option<i64> = kwargs.get("n")?;
+    let args: Vec<(String, String)> = kwargs
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .filter(|(name, _)| name != "key" && name != "n")
+        .collect();
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    words.say(key, n, &args).ok_or_else(|| {
+        tera::Error::message(format!(
+            "t(key=\"{key}\"): no such word in the theme or in [words] in site.toml; add it there"
+        ))
+    })
 }
 
 /// A Tera error as diagnostics naming the template file (under `templates/` when it is one of

@@ -21,6 +21,8 @@ pub struct SiteView<'a> {
     pub nav: Vec<Link>,
     /// Where the theme's stylesheet is.
     pub stylesheet: String,
+    /// The list of authors, which the theme links to from more than the navigation.
+    pub authors_url: String,
 }
 
 /// A name and where it leads.
@@ -39,11 +41,11 @@ pub struct DateView {
     pub human: String,
 }
 
-impl From<&Date> for DateView {
-    fn from(date: &Date) -> Self {
+impl DateView {
+    pub fn new(site: &Site, date: &Date) -> Self {
         DateView {
             iso: date.iso(),
-            human: date.human(),
+            human: date.human(&site.words),
         }
     }
 }
@@ -104,7 +106,7 @@ impl<'a> Card<'a> {
         Card {
             title: &article.title,
             url: &article.url,
-            date: (&article.date).into(),
+            date: DateView::new(site, &article.date),
             summary: &article.summary,
             authors: site
                 .authors_of(article)
@@ -159,12 +161,12 @@ impl<'a> ArticleView<'a> {
             title: &article.title,
             url: &article.url,
             slug: &article.slug,
-            date: (&article.date).into(),
+            date: DateView::new(site, &article.date),
             updated: article
                 .updated
                 .as_ref()
                 .filter(|u| **u > article.date)
-                .map(Into::into),
+                .map(|u| DateView::new(site, u)),
             summary: &article.summary,
             body_html: &article.body.html,
             authors: site
@@ -212,11 +214,7 @@ impl<'a> ThreadView<'a> {
         let context = CommentContext { site, article };
         ThreadView {
             count,
-            count_label: match count {
-                0 => "No Comments".to_string(),
-                1 => "1 Comment".to_string(),
-                n => format!("{n} Comments"),
-            },
+            count_label: site.words.phrase("comments", Some(count as i64), &[]),
             open: article.comments_open,
             comments: article
                 .thread
@@ -284,7 +282,7 @@ impl<'a> CommentContext<'a> {
                 .as_ref()
                 .zip(c.email_hash.as_ref())
                 .map(|(template, hash)| template.replace("{hash}", hash)),
-            date: (&c.date).into(),
+            date: DateView::new(self.site, &c.date),
             body_html: &c.body_html,
             by_article_author: c
                 .author_id

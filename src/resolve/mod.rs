@@ -14,6 +14,7 @@ use crate::model::config::Config;
 use crate::model::site::{Article, Page, Site, Status, Taxon, TaxonRef};
 use crate::model::sources::CommentSource;
 use crate::model::sources::Sources;
+use crate::model::words::Words;
 use crate::render::urls;
 use crate::resolve::authors::Authors;
 use crate::text::{markdown, slugs};
@@ -70,6 +71,8 @@ pub fn resolve_cached(
         config.base_url = base_url.clone();
     }
     check_config(&mut config, &mut diagnostics);
+    let (words, untranslated) = Words::new(&config.language, &config.words);
+    diagnostics.warnings.extend(untranslated);
     let base_path = config.base_path();
     // Staff replies name authors: a thread is made again when any author file changes, and
     // when one that failed to load goes (its replies must then be reported).
@@ -267,6 +270,7 @@ pub fn resolve_cached(
         warnings,
         comment_count,
         now: options.now,
+        words,
     })
 }
 

@@ -152,6 +152,8 @@ mod tests {
         ] {
             assert!(example.take().is_some());
         }
+        // The words shown are examples of the theme's own: a site has none by default.
+        assert!(!std::mem::take(&mut config.words).is_empty());
         assert_eq!(format!("{config:?}"), format!("{:?}", Config::default()));
 
         // Config's Debug lists its fields (`name: value`, nested tables indented), so a setting

@@ -182,7 +182,11 @@ mod tests {
 ## Comments {#comments}
 ",
         );
-        assert!(r.html.contains(r#"<h2 id="section-comment-c1">"#), "{}", r.html);
+        assert!(
+            r.html.contains(r#"<h2 id="section-comment-c1">"#),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains(r#"<h2 id="notes">"#), "{}", r.html);
         assert!(r.html.contains(r#"<h2 id="comments-1">"#), "{}", r.html);
     }

@@ -17,3 +17,4 @@ mod serve;
 mod sitemaps;
 mod thread_props;
 mod threads;
+mod words;

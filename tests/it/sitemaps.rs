@@ -277,18 +277,8 @@ fn build_in_memory(site: &TestSite) -> Vec<(String, String)> {
     }
     let options = site.options();
     let sources = sitrep::load::load(&options.root).unwrap();
-    let resolved = sitrep::resolve::resolve(
-        &sources,
-        &sitrep::resolve::ResolveOptions {
-            drafts: false,
-            now: options.now,
-            base_url: None,
-        },
-    )
-    .unwrap();
-    let mut tera = sitrep::render::templates::load(&resolved.templates).unwrap();
-    tera.global_context()
-        .insert("site", &sitrep::render::site_view(&resolved));
+    let (resolved, tera) =
+        sitrep::prepare(&sources, &options, &mut sitrep::resolve::Cache::default()).unwrap();
     let keep = Keep(Mutex::new(Vec::new()));
     sitrep::render::render(&resolved, &tera, &keep).unwrap();
     keep.0.into_inner().unwrap()
