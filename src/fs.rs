@@ -31,11 +31,24 @@ pub fn create_dir_all(path: &Path) -> Result<()> {
 }
 
 pub fn copy(from: &Path, to: &Path) -> Result<()> {
-    std::fs::copy(from, to).map(|_| ()).map_err(at(from))
+    std::fs::copy(from, to).map(|_| ()).map_err(|e| {
+        let readable = std::fs::File::open(from).is_ok();
+        at(if readable { to } else { from })(e)
+    })
 }
 
 pub fn hard_link(original: &Path, link: &Path) -> Result<()> {
-    std::fs::hard_link(original, link).map_err(at(link))
+    std::fs::hard_link(original, link).map_err(|e| at(failed(original, link))(e))
+}
+
+/// Of a call on two paths that failed, the one to name: the first when it is not there (or
+/// cannot be looked at), else the second, where the call was writing.
+fn failed<'a>(from: &'a Path, to: &'a Path) -> &'a Path {
+    if std::fs::symlink_metadata(from).is_ok() {
+        to
+    } else {
+        from
+    }
 }
 
 /// Whether the file at `path` holds exactly `bytes` (false when it cannot be read).
@@ -82,13 +95,13 @@ pub fn same_contents(a: &Path, b: &Path) -> bool {
 }
 
 pub fn rename(from: &Path, to: &Path) -> Result<()> {
-    std::fs::rename(from, to).map_err(at(from))
+    std::fs::rename(from, to).map_err(|e| at(failed(from, to))(e))
 }
 
 /// Swaps two paths in one atomic step (Linux's `renameat2` with `RENAME_EXCHANGE`); an error
 /// where the system or file system cannot, and the caller falls back to two renames.
 pub fn exchange(a: &Path, b: &Path) -> Result<()> {
-    exchange_paths(a, b).map_err(at(a))
+    exchange_paths(a, b).map_err(|e| at(failed(a, b))(e))
 }
 
 #[cfg(target_os = "linux")]
@@ -207,4 +220,33 @@ pub fn absolute(path: &Path) -> Result<PathBuf> {
     let mut resolved = std::fs::canonicalize(existing).map_err(at(existing))?;
     resolved.extend(rest.iter().rev());
     Ok(resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path_of(result: Result<()>) -> PathBuf {
+        match result {
+            Err(Error::Io { path, .. }) => path,
+            other => panic!("expected an I/O error, got {other:?}"),
+        }
+    }
+
+    /// A copy or a move names the file it failed on, not the other one.
+    #[test]
+    fn two_path_calls_name_the_path_that_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let there = dir.path().join("there.txt");
+        std::fs::write(&there, "x").unwrap();
+        let missing = dir.path().join("missing.txt");
+        let nowhere = dir.path().join("no-folder/out.txt");
+
+        assert_eq!(path_of(copy(&missing, &there)), missing);
+        assert_eq!(path_of(copy(&there, &nowhere)), nowhere);
+        assert_eq!(path_of(rename(&missing, &there)), missing);
+        assert_eq!(path_of(rename(&there, &nowhere)), nowhere);
+        assert_eq!(path_of(hard_link(&missing, &there)), missing);
+        assert_eq!(path_of(hard_link(&there, &nowhere)), nowhere);
+    }
 }

@@ -208,16 +208,15 @@ pub fn prepare(
     sources: &model::sources::Sources,
     options: &BuildOptions,
     cache: &mut resolve::Cache,
-) -> Result<(model::site::Site, tera::Tera)> {
+) -> Result<(model::site::Site, render::templates::Theme)> {
     // The words are the site's, but templates are checked against them as they are parsed,
     // alongside the resolve stage.
     let words = model::words::Words::new(&sources.config.language, &sources.config.words).0;
     let tera = render::templates::load(&sources.templates, words);
     let site = resolve::resolve_cached(sources, &options.resolve_options(), cache);
-    let (site, mut tera) = error::both(site, tera)?;
-    tera.global_context()
-        .insert("site", &render::site_view(&site));
-    Ok((site, tera))
+    let (site, mut theme) = error::both(site, tera)?;
+    (theme.tera.global_context()).insert("site", &render::site_view(&site));
+    Ok((site, theme))
 }
 
 fn report(

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -36,8 +36,6 @@ pub struct Site {
     pub by_author: BTreeMap<String, Vec<usize>>,
     /// Files to publish as they are: (file on disk, path in the output).
     pub files: Vec<(PathBuf, String)>,
-    /// The site's own templates (name, text).
-    pub templates: Vec<(String, String)>,
     /// What was odd but not wrong.
     pub warnings: Vec<Diagnostic>,
     /// How many comments were read, published or not.
@@ -74,14 +72,8 @@ pub struct Article {
     pub related: Vec<usize>,
     /// Output paths of redirect pages from old addresses, such as `2019/05/old/index.html`.
     pub aliases: Vec<String>,
-    /// The body as feeds carry it (see [`crate::render::feeds`]), made by the first feed that holds the
-    /// article: the newest articles are in the site's feed and those of their authors, tags and
-    /// category, and would otherwise be rewritten for each.
-    pub feed_html: OnceLock<String>,
     /// Published, or shown only because drafts were asked for (`--drafts`, `serve`).
     pub status: Status,
-    /// The version of the article's file (see [`crate::model::sources::Source::version`]).
-    pub version: u64,
 }
 
 /// Whether an article is out, or only previewed.

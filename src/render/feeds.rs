@@ -3,6 +3,7 @@
 //! inside article bodies too. Part of the render stage; `templates/feed.xml` writes the XML.
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
@@ -50,6 +51,7 @@ impl<'a> FeedView<'a> {
     /// A feed titled `title` of `articles` (newest first) from the list at `page_url`.
     pub fn new(
         site: &'a Site,
+        bodies: &'a FeedBodies,
         title: &str,
         description: &'a str,
         page_url: &str,
@@ -73,7 +75,7 @@ impl<'a> FeedView<'a> {
                         .map(|t| clean(&t.name))
                         .collect(),
                     summary: clean(&article.summary),
-                    content_html: article.feed_html.get_or_init(|| feed_html(site, article)),
+                    content_html: bodies.get(site, i),
                 }
             })
             .collect();
@@ -86,6 +88,21 @@ impl<'a> FeedView<'a> {
             updated: site.newest(articles).map(|d| d.0.to_rfc2822()),
             items,
         }
+    }
+}
+
+/// Each article's body as feeds carry it, made the first time a feed of the build needs it: an
+/// article is in several feeds (the site's, its authors', its tags' and section's).
+pub struct FeedBodies(Vec<OnceLock<String>>);
+
+impl FeedBodies {
+    /// Room for the bodies of `site`'s articles, none made yet.
+    pub fn new(site: &Site) -> FeedBodies {
+        FeedBodies((0..site.articles.len()).map(|_| OnceLock::new()).collect())
+    }
+
+    fn get(&self, site: &Site, i: usize) -> &str {
+        self.0[i].get_or_init(|| feed_html(site, &site.articles[i]))
     }
 }
 

@@ -7,6 +7,7 @@ use tera::Context;
 use crate::model::date::Date;
 use crate::model::site::Site;
 use crate::render::feeds;
+use crate::render::feeds::FeedBodies;
 use crate::render::meta::{Crumb, Meta};
 use crate::render::urls;
 use crate::render::views::{ArticleView, AuthorView, Card, Link, Pagination, ThreadView};
@@ -138,7 +139,7 @@ impl Job {
     }
 
     /// The template and context to render.
-    pub fn context(&self, site: &Site) -> (&'static str, Context) {
+    pub fn context(&self, site: &Site, bodies: &FeedBodies) -> (&'static str, Context) {
         let mut context = Context::new();
         let (template, title, meta) = match self {
             Job::Article(i) => {
@@ -231,6 +232,7 @@ impl Job {
                 let url = site.link(&list.folder);
                 let feed = feeds::FeedView::new(
                     site,
+                    bodies,
                     &title,
                     &description,
                     &url,

@@ -17,11 +17,12 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
-use tera::Tera;
 
 use crate::error::{Diagnostic, Diagnostics, Result, relative};
 use crate::model::site::Site;
+use crate::render::feeds::FeedBodies;
 use crate::render::jobs::Job;
+use crate::render::templates::Theme;
 use crate::render::views::{Link, SiteView};
 
 /// Where rendered pages and published files go. Called from many threads at once.
@@ -44,8 +45,8 @@ pub struct RenderCounts {
 }
 
 /// Renders every output of `site` into `sink`.
-pub fn render(site: &Site, tera: &Tera, sink: &dyn Sink) -> Result<RenderCounts> {
-    render_with_progress(site, tera, sink, &|_, _| {})
+pub fn render(site: &Site, theme: &Theme, sink: &dyn Sink) -> Result<RenderCounts> {
+    render_with_progress(site, theme, sink, &|_, _| {})
 }
 
 /// Every output of a site, planned but not yet rendered: the templated ones with the path of
@@ -101,21 +102,22 @@ impl Outputs {
     }
 }
 
-/// Renders one templated output; errors name the template, line and column.
+/// Renders one templated output; errors name the template, line and column. `bodies` are the
+/// feed bodies of this `site`'s articles, shared by every job of one build.
 pub fn render_job(
     site: &Site,
-    tera: &Tera,
+    theme: &Theme,
+    bodies: &FeedBodies,
     job: &Job,
 ) -> std::result::Result<String, Vec<Diagnostic>> {
-    let (template, context) = job.context(site);
-    tera.render(template, &context)
-        .map_err(|e| templates::template_errors(&e, &site.templates))
+    let (template, context) = job.context(site, bodies);
+    theme.render(template, &context)
 }
 
 /// Tells `progress` (done, total) now and then as outputs are rendered.
 pub fn render_with_progress(
     site: &Site,
-    tera: &Tera,
+    theme: &Theme,
     sink: &dyn Sink,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderCounts> {
@@ -127,12 +129,13 @@ pub fn render_with_progress(
         generated,
     } = &outputs;
 
+    let bodies = FeedBodies::new(site);
     let done = AtomicUsize::new(0);
     let outcomes: Vec<std::result::Result<(), Vec<Diagnostic>>> = jobs
         .par_iter()
         .zip(paths)
         .map(|(job, path)| {
-            let text = render_job(site, tera, job)?;
+            let text = render_job(site, theme, &bodies, job)?;
             let n = done.fetch_add(1, Ordering::Relaxed) + 1;
             if n.is_multiple_of(500) || n == jobs.len() {
                 progress(n, jobs.len());

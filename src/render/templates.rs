@@ -42,8 +42,25 @@ pub const BUILTIN_STATIC: &[(&str, &str)] = &[
     ("js/search.js", include_str!("../../static/js/search.js")),
 ];
 
+/// The parsed templates, with the site's own texts for pointing at a line in an error.
+pub struct Theme {
+    pub tera: Tera,
+    own: Vec<(String, String)>,
+}
+
+impl Theme {
+    /// Renders `template`; errors name the template file, line and column.
+    pub fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> std::result::Result<String, Vec<Diagnostic>> {
+        (self.tera.render(template, context)).map_err(|e| template_errors(&e, &self.own))
+    }
+}
+
 /// Builds the template set: the built-in theme overlaid with `site` (name, text) pairs.
-pub fn load(site: &[(String, String)], words: Words) -> Result<Tera> {
+pub fn load(site: &[(String, String)], words: Words) -> Result<Theme> {
     let mut tera = Tera::default();
     tera.register_function("t", move |kwargs: Kwargs, _: &State| {
         translate(&words, &kwargs)
@@ -65,7 +82,10 @@ pub fn load(site: &[(String, String)], words: Words) -> Result<Tera> {
         }
     }
     diagnostics.finish()?;
-    Ok(tera)
+    Ok(Theme {
+        tera,
+        own: site.to_vec(),
+    })
 }
 
 /// `t(key="comments", n=3)`, `t(key="articles_by", name=author.name)`: the site's phrase

@@ -2,7 +2,7 @@
 //! thread, in parallel; and the [`Cache`] that lets `serve` make again only what an edit changed.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -223,12 +223,10 @@ fn article(p: &Pending, own: &Own, thread: Arc<Thread>, base_path: &str) -> Arti
         thread,
         related: Vec::new(),
         aliases: p.aliases.clone(),
-        feed_html: OnceLock::new(),
         source: p.source.path.clone(),
         url: format!("{base_path}{}", urls::article(slug)),
         slug: slug.clone(),
         status: Status::Published,
-        version: p.source.version,
     }
 }
 

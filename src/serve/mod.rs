@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use percent_encoding::percent_decode_str;
+use percent_encoding::{CONTROLS, percent_decode_str, utf8_percent_encode};
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
 use crate::{BuildOptions, Diagnostic, Error, Result};
@@ -229,12 +229,19 @@ fn answer(shared: &Shared, request: Request) {
     }
     // Read before the state: a page is never said to be newer than it is.
     let generation = shared.hub.generation();
-    let reply = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reply(shared, path)))
-        .unwrap_or_else(|_| {
-            let error = Diagnostic::new(path, "sitrep failed while making this page (a bug)");
-            Reply::html(500, live::error_page(&[error]))
-        });
-    let _ = respond(request, reply, generation);
+    // The headers are made inside the guard too: one that cannot be sent is a bug as well.
+    let prepared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let reply = reply(shared, path);
+        let headers = headers(&reply);
+        (reply, headers)
+    }));
+    let (reply, headers) = prepared.unwrap_or_else(|_| {
+        let error = Diagnostic::new(path, "sitrep failed while making this page (a bug)");
+        let reply = Reply::html(500, live::error_page(&[error]));
+        let headers = headers(&reply);
+        (reply, headers)
+    });
+    let _ = respond(request, reply, headers, generation);
 }
 
 /// An answer before it is sent.
@@ -299,7 +306,8 @@ fn reply(shared: &Shared, path: &str) -> Reply {
             status: 301,
             content_type: "text/plain".to_string(),
             body: ReplyBody::Bytes(Vec::new()),
-            location: Some(format!("{path}/")),
+            // The raw request path may hold any byte; a header holds only ASCII.
+            location: Some(utf8_percent_encode(&format!("{path}/"), CONTROLS).to_string()),
         };
     }
     match snapshot.not_found() {
@@ -347,8 +355,8 @@ fn output_path(path: &str) -> Option<String> {
     Some(rest.to_string())
 }
 
-/// Sends `reply`; an HTML page gets the live-reload script, naming build `generation`.
-fn respond(request: Request, reply: Reply, generation: u64) -> std::io::Result<()> {
+/// The headers `reply` is sent with.
+fn headers(reply: &Reply) -> Vec<Header> {
     let mut headers = vec![
         header("Content-Type", &reply.content_type),
         // A preview must never show a page from before the last edit.
@@ -357,6 +365,16 @@ fn respond(request: Request, reply: Reply, generation: u64) -> std::io::Result<(
     if let Some(location) = &reply.location {
         headers.push(header("Location", location));
     }
+    headers
+}
+
+/// Sends `reply`; an HTML page gets the live-reload script, naming build `generation`.
+fn respond(
+    request: Request,
+    reply: Reply,
+    headers: Vec<Header>,
+    generation: u64,
+) -> std::io::Result<()> {
     let status = StatusCode(reply.status);
     match reply.body {
         ReplyBody::Bytes(bytes) if reply.content_type.starts_with("text/html") => {

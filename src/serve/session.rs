@@ -9,13 +9,14 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use tera::Tera;
 
 use crate::load;
 use crate::load::patch::{self, Patched};
 use crate::model::site::Site;
 use crate::model::sources::Sources;
+use crate::render::feeds::FeedBodies;
 use crate::render::jobs::Job;
+use crate::render::templates::Theme;
 use crate::render::{self, Outputs};
 use crate::resolve::Cache;
 use crate::resolve::quick;
@@ -24,7 +25,9 @@ use crate::{BuildOptions, Diagnostic, Error, Result};
 /// One build of the site, ready to answer requests.
 pub struct Snapshot {
     pub site: Site,
-    pub tera: Arc<Tera>,
+    pub theme: Arc<Theme>,
+    /// The feed bodies of `site`'s articles, made as feeds are asked for.
+    bodies: FeedBodies,
     pub outputs: Arc<Outputs>,
     /// Each output path, and what makes it.
     routes: Arc<HashMap<String, Route>>,
@@ -46,7 +49,7 @@ pub enum Body {
 }
 
 impl Snapshot {
-    fn new(site: Site, tera: Tera, outputs: Outputs) -> Snapshot {
+    fn new(site: Site, theme: Theme, outputs: Outputs) -> Snapshot {
         let mut routes = HashMap::new();
         for (i, path) in outputs.paths.iter().enumerate() {
             routes.insert(path.clone(), Route::Job(i));
@@ -55,8 +58,9 @@ impl Snapshot {
             routes.insert(to.clone(), Route::File(from.clone()));
         }
         Snapshot {
+            bodies: FeedBodies::new(&site),
             site,
-            tera: Arc::new(tera),
+            theme: Arc::new(theme),
             outputs: Arc::new(outputs),
             routes: Arc::new(routes),
             generated: OnceLock::new(),
@@ -67,8 +71,9 @@ impl Snapshot {
     /// which pages there are.
     fn with_site(&self, site: Site) -> Snapshot {
         Snapshot {
+            bodies: FeedBodies::new(&site),
             site,
-            tera: self.tera.clone(),
+            theme: self.theme.clone(),
             outputs: self.outputs.clone(),
             routes: self.routes.clone(),
             generated: OnceLock::new(),
@@ -122,7 +127,7 @@ impl Snapshot {
     }
 
     fn render(&self, job: &Job) -> std::result::Result<String, Vec<Diagnostic>> {
-        render::render_job(&self.site, &self.tera, job)
+        render::render_job(&self.site, &self.theme, &self.bodies, job)
     }
 }
 
@@ -253,7 +258,7 @@ impl Session {
 }
 
 fn build(sources: &Sources, options: &BuildOptions, cache: &mut Cache) -> Result<Snapshot> {
-    let (site, tera) = crate::prepare(sources, options, cache)?;
+    let (site, theme) = crate::prepare(sources, options, cache)?;
     let outputs = Outputs::plan_pages(&site)?;
-    Ok(Snapshot::new(site, tera, outputs))
+    Ok(Snapshot::new(site, theme, outputs))
 }
