@@ -81,6 +81,17 @@ fn one(sources: &mut Sources, path: &Path) -> Patched {
         | Entry::Template { .. } => forget(&mut sources.diagnostics, rel_path),
         other => return other_file(sources, &rel, &other, exists),
     }
+    read_again(sources, entry, rel_path, path, exists)
+}
+
+/// Reads the content file at `rel_path` again (or forgets it, when it is gone) into `sources`.
+fn read_again(
+    sources: &mut Sources,
+    entry: Entry,
+    rel_path: &Path,
+    path: &Path,
+    exists: bool,
+) -> Patched {
     let (root, diagnostics) = (&sources.root, &mut sources.diagnostics);
     match entry {
         Entry::Article { stem, .. } => {

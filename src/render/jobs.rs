@@ -142,48 +142,8 @@ impl Job {
     pub fn context(&self, site: &Site, bodies: &FeedBodies) -> (&'static str, Context) {
         let mut context = Context::new();
         let (template, title, meta) = match self {
-            Job::Article(i) => {
-                let article = &site.articles[*i];
-                context.insert("article", &ArticleView::new(site, article));
-                context.insert("comments", &ThreadView::new(site, article));
-                let card = |j: usize| Card::new(site, &site.articles[j]);
-                context.insert("newer", &i.checked_sub(1).map(card));
-                context.insert("older", &(i + 1 < site.articles.len()).then(|| card(i + 1)));
-                let related: Vec<Card> = article.related.iter().map(|&j| card(j)).collect();
-                context.insert("related", &related);
-                let mut crumbs: Vec<Crumb> = Vec::new();
-                if let Some(c) = &article.category {
-                    crumbs.push((
-                        c.name.clone(),
-                        site.link(&urls::taxon(urls::CATEGORY, &c.slug)),
-                    ));
-                }
-                crumbs.push((article.title.clone(), article.url.clone()));
-                (
-                    "article.html",
-                    article.title.clone(),
-                    Meta::article(site, article, &crumbs),
-                )
-            }
-            Job::Page(i) => {
-                let page = &site.pages[*i];
-                context.insert(
-                    "page",
-                    &PageView {
-                        title: &page.title,
-                        url: &page.url,
-                        description: page.description.as_deref(),
-                        body_html: &page.body_html,
-                    },
-                );
-                let crumbs = [(page.title.clone(), page.url.clone())];
-                let description = page.description.as_deref().unwrap_or_default();
-                (
-                    "page.html",
-                    page.title.clone(),
-                    Meta::page(site, &page.title, description, &page.url, &crumbs),
-                )
-            }
+            Job::Article(i) => article_context(site, *i, &mut context),
+            Job::Page(i) => page_context(site, *i, &mut context),
             Job::Authors => {
                 let authors: Vec<AuthorView> = site
                     .authors
@@ -247,6 +207,43 @@ impl Job {
         context.insert("meta", &meta);
         (template, context)
     }
+}
+
+/// What an article page shows: the article, its thread, its neighbours and related articles.
+fn article_context(site: &Site, i: usize, context: &mut Context) -> (&'static str, String, Meta) {
+    let article = &site.articles[i];
+    context.insert("article", &ArticleView::new(site, article));
+    context.insert("comments", &ThreadView::new(site, article));
+    let card = |j: usize| Card::new(site, &site.articles[j]);
+    context.insert("newer", &i.checked_sub(1).map(card));
+    context.insert("older", &(i + 1 < site.articles.len()).then(|| card(i + 1)));
+    let related: Vec<Card> = article.related.iter().map(|&j| card(j)).collect();
+    context.insert("related", &related);
+    let mut crumbs: Vec<Crumb> = Vec::new();
+    if let Some(c) = &article.category {
+        let url = site.link(&urls::taxon(urls::CATEGORY, &c.slug));
+        crumbs.push((c.name.clone(), url));
+    }
+    crumbs.push((article.title.clone(), article.url.clone()));
+    let meta = Meta::article(site, article, &crumbs);
+    ("article.html", article.title.clone(), meta)
+}
+
+fn page_context(site: &Site, i: usize, context: &mut Context) -> (&'static str, String, Meta) {
+    let page = &site.pages[i];
+    context.insert(
+        "page",
+        &PageView {
+            title: &page.title,
+            url: &page.url,
+            description: page.description.as_deref(),
+            body_html: &page.body_html,
+        },
+    );
+    let crumbs = [(page.title.clone(), page.url.clone())];
+    let description = page.description.as_deref().unwrap_or_default();
+    let meta = Meta::page(site, &page.title, description, &page.url, &crumbs);
+    ("page.html", page.title.clone(), meta)
 }
 
 fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static str, String, Meta) {

@@ -51,22 +51,9 @@ pub fn resolve_cached(
     options: &ResolveOptions,
     cache: &mut Cache,
 ) -> Result<Site> {
-    let Sources {
-        root,
-        config,
-        articles,
-        pages,
-        authors,
-        comments,
-        assets,
-        static_files,
-        templates: _,
-        failed_articles,
-        failed_authors,
-        diagnostics,
-    } = sources;
-    let mut config = config.clone();
-    let mut diagnostics = diagnostics.clone();
+    let root = &sources.root;
+    let mut config = sources.config.clone();
+    let mut diagnostics = sources.diagnostics.clone();
     if let Some(base_url) = &options.base_url {
         config.base_url = base_url.clone();
     }
@@ -74,31 +61,101 @@ pub fn resolve_cached(
     let (words, untranslated) = Words::new(&config.language, &config.words);
     diagnostics.warnings.extend(untranslated);
     let base_path = config.base_path();
-    // Staff replies name authors: a thread is made again when any author file changes, and
-    // when one that failed to load goes (its replies must then be reported).
-    let mut failed: Vec<&String> = failed_authors.iter().collect();
+    let authors_version = authors_version(sources);
+    let authors = Authors::new(
+        &sources.authors,
+        &sources.failed_authors,
+        &base_path,
+        &mut diagnostics,
+    );
+    let mut slugs = SlugClaims::new(&sources.static_files);
+
+    let pending = pending_articles(sources, &authors, &mut slugs, options, &mut diagnostics);
+    let grouped = group_comments(sources, &pending, &mut diagnostics);
+    let made = article::make_all(
+        &pending,
+        &grouped,
+        &authors,
+        authors_version,
+        config.comments.max_depth,
+        &base_path,
+        cache,
+    );
+    let mut articles = Vec::new();
+    for (article, published, reported) in made {
+        diagnostics.extend(reported);
+        if let Some(status) = published {
+            articles.push(Article { status, ..article });
+        }
+    }
+    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
+
+    let pages = pages(
+        sources,
+        &mut slugs,
+        &base_path,
+        options.drafts,
+        &mut diagnostics,
+    );
+    let files = published_files(sources, &pending, &articles, &mut diagnostics);
+    let (tags, categories, by_author) = indexes(&articles, &authors.by_id);
+    link_related(&mut articles, &tags, &categories, cache);
+    let warnings = diagnostics.finish()?;
+    Ok(Site {
+        root: root.clone(),
+        config,
+        base_path,
+        articles: articles.into_iter().map(Arc::new).collect(),
+        pages,
+        authors: authors.by_id,
+        tags,
+        categories,
+        by_author,
+        files,
+        warnings,
+        comment_count: sources.comments.len(),
+        now: options.now,
+        words,
+    })
+}
+
+/// A number that changes whenever any author file does. Staff replies name authors: a thread
+/// is made again when any author file changes, and when one that failed to load goes (its
+/// replies must then be reported).
+fn authors_version(sources: &Sources) -> u64 {
+    let mut failed: Vec<&String> = sources.failed_authors.iter().collect();
     failed.sort();
     let mut hasher = DefaultHasher::new();
-    authors.iter().for_each(|a| a.version.hash(&mut hasher));
+    sources
+        .authors
+        .iter()
+        .for_each(|a| a.version.hash(&mut hasher));
     failed.hash(&mut hasher);
-    let authors_version = hasher.finish();
-    let authors = Authors::new(authors, failed_authors, &base_path, &mut diagnostics);
-    let mut slugs = SlugClaims::new(static_files);
+    hasher.finish()
+}
 
+/// Every article whose slug is its own, with its byline, redirects and status checked.
+fn pending_articles<'a>(
+    sources: &'a Sources,
+    authors: &Authors,
+    slugs: &mut SlugClaims,
+    options: &ResolveOptions,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Pending<'a>> {
     let mut pending = Vec::new();
-    for source in articles {
+    for source in &sources.articles {
         let slug = source
             .front
             .slug
             .clone()
             .unwrap_or_else(|| source.stem.clone());
-        let claimed = slugs.claim(&slug, &source.path, &mut diagnostics);
+        let claimed = slugs.claim(&slug, &source.path, diagnostics);
         let front = &source.front;
         let byline = authors.byline(
             front.author.as_ref(),
             &front.authors,
             &source.path,
-            &mut diagnostics,
+            diagnostics,
         );
         let aliases = front
             .aliases
@@ -132,23 +189,35 @@ pub fn resolve_cached(
             });
         }
     }
+    pending
+}
 
-    // Comments go to their article by slug, or by file stem when `slug` renamed it; those of
-    // drafts and scheduled articles are checked too.
-    let slug_of_stem: HashMap<&str, &str> = pending
+/// The name each article's file gives it (stem or bundle folder) and the slug it took.
+fn slug_of_stem<'a>(pending: &'a [Pending]) -> HashMap<&'a str, &'a str> {
+    pending
         .iter()
         .map(|p| (p.source.stem.as_str(), p.slug.as_str()))
-        .collect();
+        .collect()
+}
+
+/// Each article's comments (in the order of `pending`). Comments go to their article by slug,
+/// or by file stem when `slug` renamed it; those of drafts and scheduled articles are checked
+/// too.
+fn group_comments<'a>(
+    sources: &'a Sources,
+    pending: &[Pending],
+    diagnostics: &mut Diagnostics,
+) -> Vec<Vec<&'a CommentSource>> {
+    let slug_of_stem = slug_of_stem(pending);
     let index_of: HashMap<&str, usize> = pending
         .iter()
         .enumerate()
         .map(|(i, p)| (p.slug.as_str(), i))
         .collect();
-    let comment_count = comments.len();
     let mut grouped: Vec<Vec<&CommentSource>> = vec![Vec::new(); pending.len()];
     // Comments come sorted by path, so each folder's are together: one lookup a folder.
     let mut last: Option<(&str, Option<usize>)> = None;
-    for comment in comments {
+    for comment in &sources.comments {
         let folder = comment.article.as_str();
         let target = match last {
             Some((seen, target)) if seen == folder => target,
@@ -164,7 +233,7 @@ pub fn resolve_cached(
         match target {
             Some(i) => grouped[i].push(comment),
             // The article's own error is already reported.
-            None if failed_articles.contains(folder) => {}
+            None if sources.failed_articles.contains(folder) => {}
             None => diagnostics.error(Diagnostic::new(
                 &comment.source.path,
                 format!(
@@ -174,40 +243,29 @@ pub fn resolve_cached(
             )),
         }
     }
+    grouped
+}
 
-    let max_depth = config.comments.max_depth;
-    let made = article::make_all(
-        &pending,
-        &grouped,
-        &authors,
-        authors_version,
-        max_depth,
-        &base_path,
-        cache,
-    );
-    let mut articles = Vec::new();
-    for (article, published, reported) in made {
-        diagnostics.extend(reported);
-        if let Some(status) = published {
-            articles.push(Article { status, ..article });
-        }
-    }
-    articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
-
-    let mut site_pages = Vec::new();
-    for source in pages {
+/// The stand-alone pages to publish, by slug.
+fn pages(
+    sources: &Sources,
+    slugs: &mut SlugClaims,
+    base_path: &str,
+    drafts: bool,
+    diagnostics: &mut Diagnostics,
+) -> Vec<Page> {
+    let mut pages = Vec::new();
+    for source in &sources.pages {
         let slug = source
             .front
             .slug
             .clone()
             .unwrap_or_else(|| source.stem.clone());
-        if !slugs.claim(&slug, &source.path, &mut diagnostics)
-            || (source.front.draft && !options.drafts)
-        {
+        if !slugs.claim(&slug, &source.path, diagnostics) || (source.front.draft && !drafts) {
             continue;
         }
         let rendered = markdown::render(&source.body, urls::is_theme_id);
-        site_pages.push(Page {
+        pages.push(Page {
             url: format!("{base_path}{}", urls::article(&slug)),
             slug,
             title: source.front.title.clone(),
@@ -216,61 +274,62 @@ pub fn resolve_cached(
             source: source.path.clone(),
         });
     }
-    site_pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    pages
+}
 
-    // Files published as they are: static/ at the root, bundle files beside their article.
-    let mut files: Vec<(PathBuf, String)> = static_files
-        .iter()
+/// Files published as they are: static/ at the root, bundle files beside their article.
+fn published_files(
+    sources: &Sources,
+    pending: &[Pending],
+    articles: &[Article],
+    diagnostics: &mut Diagnostics,
+) -> Vec<(PathBuf, String)> {
+    let root = &sources.root;
+    let mut files: Vec<(PathBuf, String)> = (sources.static_files.iter())
         .map(|f| (root.join("static").join(f), f.clone()))
         .collect();
+    let slug_of_stem = slug_of_stem(pending);
     let live: HashSet<&str> = articles.iter().map(|a| a.slug.as_str()).collect();
-    for asset in assets {
+    for asset in &sources.assets {
         let Some(slug) = slug_of_stem
             .get(asset.bundle.as_str())
             .filter(|s| live.contains(*s))
         else {
             continue;
         };
-        if asset.name == "index.html" {
+        if asset.name == urls::INDEX {
             diagnostics.error(Diagnostic::new(
                 relative(root, &asset.from),
                 "a bundle file named index.html would replace the article's page: rename it",
             ));
             continue;
         }
-        files.push((asset.from.clone(), format!("{slug}/{}", asset.name)));
+        files.push((asset.from.clone(), urls::article(slug) + &asset.name));
     }
+    files
+}
 
-    let (tags, categories, by_author) = indexes(&articles, &authors.by_id);
+/// Up to three related articles for each, remembered in `cache` for the next resolve when it
+/// keeps things.
+fn link_related(
+    articles: &mut [Article],
+    tags: &BTreeMap<String, Taxon>,
+    categories: &BTreeMap<String, Taxon>,
+    cache: &mut Cache,
+) {
     if cache.keep {
-        let memory = related::remember(&articles, &tags, &categories, cache.related.take());
+        let memory = related::remember(articles, tags, categories, cache.related.take());
         for (article, related) in articles.iter_mut().zip(memory.related()) {
             article.related = related.clone();
         }
         cache.related = Some(memory);
     } else {
-        let related = related::all(&articles, &tags, &categories);
+        let related = related::all(articles, tags, categories);
         for (article, related) in articles.iter_mut().zip(related) {
             article.related = related;
         }
     }
-    let warnings = diagnostics.finish()?;
-    Ok(Site {
-        root: root.clone(),
-        config,
-        base_path,
-        articles: articles.into_iter().map(Arc::new).collect(),
-        pages: site_pages,
-        authors: authors.by_id,
-        tags,
-        categories,
-        by_author,
-        files,
-        warnings,
-        comment_count,
-        now: options.now,
-        words,
-    })
 }
 
 /// The output path of the redirect page for an old address: `/2019/05/story/` becomes

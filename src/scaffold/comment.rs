@@ -79,6 +79,18 @@ pub fn new_comment(
     let text = format!("{front}+++\n{body}");
 
     fs::create_dir_all(&folder)?;
+    write_with_new_id(root, &folder, &ids, &text, now)
+}
+
+/// Writes `text` under an id no comment in `folder` has: the time to the second, then a
+/// number (`20261128-093000-001`), so ids sort in the order the comments came in.
+fn write_with_new_id(
+    root: &Path,
+    folder: &Path,
+    ids: &[String],
+    text: &str,
+    now: DateTime<Utc>,
+) -> Result<PathBuf> {
     let stamp = now.format("%Y%m%d-%H%M%S").to_string();
     // After the newest id of this second, so ids keep the order the comments came in.
     let mut n = ids
@@ -92,7 +104,7 @@ pub fn new_comment(
         if n > 999 {
             return Err(usage(format!(
                 "{} already holds 999 comments written at {stamp}: wait a second and try again",
-                shown(root, &folder)
+                shown(root, folder)
             )));
         }
         let id = format!("{stamp}-{n:03}");
@@ -100,7 +112,7 @@ pub fn new_comment(
             continue;
         }
         let path = folder.join(format!("{id}.md"));
-        match create_new(&path, &text) {
+        match create_new(&path, text) {
             Ok(()) => return Ok(path),
             // Another comment took this id a moment ago.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
