@@ -118,7 +118,7 @@ impl<'a> Card<'a> {
             category: article
                 .category
                 .as_ref()
-                .map(|c| taxon_link(site, "category", c)),
+                .map(|c| taxon_link(site, urls::CATEGORY, c)),
             image: article.image.as_ref(),
             comment_count: article.thread.count,
             status: preview_status(article),
@@ -176,12 +176,12 @@ impl<'a> ArticleView<'a> {
             tags: article
                 .tags
                 .iter()
-                .map(|t| taxon_link(site, "tag", t))
+                .map(|t| taxon_link(site, urls::TAG, t))
                 .collect(),
             category: article
                 .category
                 .as_ref()
-                .map(|c| taxon_link(site, "category", c)),
+                .map(|c| taxon_link(site, urls::CATEGORY, c)),
             image: article.image.as_ref(),
             word_count: article.body.word_count,
             reading_minutes: article.body.word_count.div_ceil(230).max(1),
