@@ -1,4 +1,4 @@
-//! `site.toml`: the site's settings. Part of the load stage.
+//! `site.toml`: the site's settings, as the load stage reads them.
 
 use std::collections::BTreeMap;
 

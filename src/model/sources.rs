@@ -1,5 +1,5 @@
 //! What editors and readers write, as read from disk: the front matter of each kind of content
-//! file and the files themselves. Part of the load stage; [`crate::resolve`] turns these into the
+//! file and the files themselves, as the load stage leaves them; [`crate::resolve`] turns these into the
 //! linked-up [`crate::model::site::Site`].
 
 use std::collections::HashSet;

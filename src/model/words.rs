@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use unic_langid::LanguageIdentifier;
 
 use crate::error::Diagnostic;
@@ -19,7 +19,8 @@ const BUILT_IN: &[(&str, &str)] = &[
 ];
 
 /// One entry of a table.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum Phrase {
     /// Words with `{name}` places to fill.
     Text(String),
@@ -56,13 +57,18 @@ impl<'de> Deserialize<'de> for Phrase {
 }
 
 /// A counted phrase's forms. `other` is required: every language has it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Forms {
+    #[serde(skip_serializing_if = "Option::is_none")]
     zero: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     one: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     two: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     few: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     many: Option<String>,
     other: String,
 }
@@ -153,6 +159,17 @@ impl Words {
     /// lost it, so a page still builds.
     pub fn phrase(&self, key: &str, n: Option<i64>, args: &[(&str, &str)]) -> String {
         self.say(key, n, args).unwrap_or_else(|| key.to_string())
+    }
+
+    /// The phrases `keys` as JSON, forms and all, for a script that words the page in the
+    /// browser; `Err` names a key no table has.
+    pub fn json(&self, keys: &[&str]) -> Result<String, String> {
+        let mut chosen = BTreeMap::new();
+        for &key in keys {
+            let phrase = self.table.get(key).ok_or_else(|| key.to_string())?;
+            chosen.insert(key, phrase);
+        }
+        Ok(serde_json::to_string(&chosen).expect("strings and maps of strings are JSON"))
     }
 
     /// A date as people read it: "28 November 2026", "28 листопада 2026".

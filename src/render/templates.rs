@@ -1,7 +1,7 @@
 //! The templates: the default theme compiled into the binary, with the site's own `templates/`
 //! files replacing it one file at a time. Parsed once per build. Part of the render stage.
 
-use tera::{ErrorKind, Kwargs, State, Tera, TeraResult};
+use tera::{ErrorKind, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::model::words::Words;
@@ -62,8 +62,13 @@ impl Theme {
 /// Builds the template set: the built-in theme overlaid with `site` (name, text) pairs.
 pub fn load(site: &[(String, String)], words: Words) -> Result<Theme> {
     let mut tera = Tera::default();
+    let words = std::sync::Arc::new(words);
+    let shared = words.clone();
     tera.register_function("t", move |kwargs: Kwargs, _: &State| {
-        translate(&words, &kwargs)
+        translate(&shared, &kwargs)
+    });
+    tera.register_function("words_json", move |kwargs: Kwargs, _: &State| {
+        words_json(&words, &kwargs)
     });
     let mut set: Vec<(String, String)> = BUILTIN
         .iter()
@@ -102,6 +107,18 @@ fn translate(words: &Words, kwargs: &Kwargs) -> TeraResult<String> {
     words.say(key, n, &args).ok_or_else(|| {
         tera::Error::message(format!(
             "t(key=\"{key}\"): no such word in the theme or in [words] in site.toml; add it there"
+        ))
+    })
+}
+
+/// `words_json(keys=["searching", "search_results"])`: those phrases as JSON, for a script.
+fn words_json(words: &Words, kwargs: &Kwargs) -> TeraResult<String> {
+    let keys: Vec<Value> = kwargs.must_get::<&[Value]>("keys")?.to_vec();
+    let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    words.json(&keys).map_err(|key| {
+        tera::Error::message(format!(
+            "words_json: no word `{key}` in the theme or in [words] in site.toml; add it there"
         ))
     })
 }

@@ -1,5 +1,5 @@
 //! Reader comments: checking each comment file, rendering its body safely, and placing it in
-//! its article's thread (see [`crate::thread`]). Part of the resolve stage.
+//! its article's thread (see [`crate::resolve::thread`]). Part of the resolve stage.
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -371,7 +371,9 @@ fn check_config(config: &mut Config, diagnostics: &mut Diagnostics) {
         ));
     }
     let base = config.base_url.trim();
-    if base.starts_with('/') {
+    // When site.toml could not be read, these are the defaults: its error says what to fix.
+    let unread = (diagnostics.errors.iter()).any(|d| d.path == Path::new("site.toml"));
+    if base.starts_with('/') && !unread {
         diagnostics.warn(Diagnostic::new(
             "site.toml",
             format!(

@@ -1,7 +1,7 @@
 //! `sitrep serve`: a local preview of the site that follows every edit. The site is built into
 //! memory (never into the deploy output) with drafts and scheduled articles shown and marked,
 //! served on 127.0.0.1, rebuilt when content/, templates/, static/ or site.toml change, and open
-//! pages reload themselves (see [`live`]). A build that fails shows its errors in the browser
+//! pages reload themselves (see `live.rs`). A build that fails shows its errors in the browser
 //! and the server carries on; the next good build replaces them.
 
 mod live;

@@ -1,5 +1,5 @@
 //! Markdown written by the newsroom (articles, pages, author bios): trusted, so raw HTML passes.
-//! Reader comments go through [`crate::text::sanitize`] instead. Part of the resolve stage.
+//! Reader comments go through [`crate::text::sanitize`] instead. Pure text work: the page hands it the ids it must not take.
 
 use std::collections::HashSet;
 

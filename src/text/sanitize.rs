@@ -14,7 +14,7 @@
 //! Sanitising 120,000 comments with ammonia alone parses every one of them into a DOM; the two
 //! walls cost a fraction of that (`cargo bench --bench comments`). Tests hold the two walls to
 //! ammonia: on every attack string, `clean_html(render_comment(x)) == render_comment(x)`.
-//! Part of the resolve stage.
+//! Pure text work, called by the resolve stage.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;

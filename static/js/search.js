@@ -6,6 +6,21 @@
   var list = document.getElementById("search-results");
   if (!input || !list || !window.fetch) return;
   var MAX = 50, index = null, loading = null, timer = 0;
+  // The page's words (site.toml's [words] over the theme's), English when the template gives none.
+  var WORDS = {
+    searching: "Searching…", search_unavailable: "Sorry, search is unavailable right now.",
+    search_results: { one: "{n} result for “{q}”", other: "{n} results for “{q}”" },
+    search_showing_first: ", showing the first {n}",
+    search_no_results: "No results for “{q}”. Try other words.", untitled: "Untitled", and: "and"
+  };
+  try { Object.assign(WORDS, JSON.parse(form.getAttribute("data-words") || "{}")); } catch (x) {}
+  var plural = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  // The phrase `key`, in the form for `n` by the language's rules, with {n} and {q} filled in.
+  function word(key, n, q) {
+    var w = WORDS[key], text = w;
+    if (w && typeof w === "object") text = (n === 0 && w.zero) || (plural && w[plural.select(n)]) || w.other;
+    return String(text || "").replace("{n}", n).replace("{q}", function () { return q; });
+  }
   var FOLD = {"ł":"l","ø":"o","đ":"d","ı":"i","æ":"ae","œ":"oe","þ":"th","’":"'","–":"-","—":"-"};
   // "Grüße" and "GRUSSE" fold to "grusse".
   function fold(s) {
@@ -26,7 +41,7 @@
       run();
     }, function () {
       loading = null;
-      say("Sorry, search is unavailable right now.");
+      say(word("search_unavailable"));
     });
   }
   function el(parent, tag, cls, text) {
@@ -45,11 +60,11 @@
     var li = document.createElement("li"), art = el(li, "article"), ok = safe(e.url), who = arr(e.authors).slice();
     li.className = "card";
     if (e.category) el(art, "p", "kicker", e.category);
-    var a = el(el(art, "h2", "card-title"), ok ? "a" : "span", "", e.title || "Untitled");
+    var a = el(el(art, "h2", "card-title"), ok ? "a" : "span", "", e.title || word("untitled"));
     if (ok) a.href = e.url;
     if (e.summary) el(art, "p", "card-summary", e.summary);
     var meta = el(art, "p", "meta"), last = who.pop();
-    if (last) meta.textContent = (who.length ? who.join(", ") + " and " : "") + last + " · ";
+    if (last) meta.textContent = (who.length ? who.join(", ") + " " + word("and") + " " : "") + last + " · ";
     el(meta, "time", "", e.date_human || e.date).dateTime = e.date || "";
     return li;
   }
@@ -58,7 +73,7 @@
     list.textContent = "";
     list.hidden = true;
     if (!words.length) return say("");
-    if (!index) return say("Searching…"), load();
+    if (!index) return say(word("searching")), load();
     index.forEach(function (x) {
       for (var k = 0, s = 0; k < words.length; k++) {
         if (x.h.indexOf(words[k]) < 0) return;
@@ -71,9 +86,9 @@
     hits.sort(function (a, b) { return b.s - a.s || a.i - b.i; });
     hits.slice(0, MAX).forEach(function (h) { list.appendChild(card(h.e)); });
     list.hidden = !hits.length;
-    var n = hits.length, quoted = "“" + q + "”";
-    say(n ? n + (n > 1 ? " results" : " result") + " for " + quoted + (n > MAX ? ", showing the first " + MAX : "")
-      : "No results for " + quoted + ". Try other words.");
+    var n = hits.length;
+    say(n ? word("search_results", n, q) + (n > MAX ? word("search_showing_first", MAX) : "")
+      : word("search_no_results", 0, q));
   }
   function update() {
     var q = input.value.trim();

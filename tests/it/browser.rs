@@ -359,3 +359,34 @@ fn an_open_tab_reloads_itself_after_each_edit() {
             .contains("Reloaded by the browser itself.")
     );
 }
+
+/// Issue 11: the search page's script words its messages from the site's words, with the
+/// browser's plural rules: a Ukrainian site counts its results in Ukrainian.
+#[test]
+fn search_speaks_the_sites_language() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = site("basic");
+    let config = std::fs::read_to_string(site.root().join("site.toml")).unwrap();
+    site.file("site.toml", &format!("language = \"uk\"\n{config}"));
+    let server = Server::start(&site);
+    let status = |query: &str, expected: &str| {
+        browser.navigate(&format!("{}search/?q={query}", server.url));
+        let script = format!(
+            "return document.getElementById('search-status').textContent === {};",
+            json!(expected)
+        );
+        browser.wait_until(
+            &format!("the status for {query:?} reads {expected:?}"),
+            &script,
+        );
+    };
+    // One hit, then none: `one`, then the no-results sentence, with the query quoted as
+    // Ukrainian quotes it.
+    status("Frigate", "1 результат за запитом «Frigate»");
+    status(
+        "zzqx",
+        "За запитом «zzqx» нічого не знайдено. Спробуйте інші слова.",
+    );
+}

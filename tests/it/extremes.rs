@@ -289,4 +289,6 @@ fn a_huge_max_depth_is_refused_at_its_line_not_a_stack_overflow() {
         stderr.contains("site.toml:4:13: max_depth = 1000000 is out of range: use 1 to 10"),
         "{stderr}"
     );
+    // The defaults stood in for the file that could not be read: no warning about them.
+    assert!(!stderr.contains("warning: site.toml"), "{stderr}");
 }
