@@ -360,6 +360,10 @@ fn alias_path(alias: &str) -> std::result::Result<String, String> {
 
 /// Settings that parse but cannot work.
 fn check_config(config: &mut Config, diagnostics: &mut Diagnostics) {
+    // When site.toml could not be read, these are the defaults: its error says what to fix.
+    if (diagnostics.errors.iter()).any(|d| d.path == Path::new("site.toml")) {
+        return;
+    }
     if config.per_page == 0 {
         diagnostics.error(Diagnostic::new("site.toml", "per_page = 0: use 1 or more"));
         config.per_page = 1;
@@ -371,9 +375,7 @@ fn check_config(config: &mut Config, diagnostics: &mut Diagnostics) {
         ));
     }
     let base = config.base_url.trim();
-    // When site.toml could not be read, these are the defaults: its error says what to fix.
-    let unread = (diagnostics.errors.iter()).any(|d| d.path == Path::new("site.toml"));
-    if base.starts_with('/') && !unread {
+    if base.starts_with('/') {
         diagnostics.warn(Diagnostic::new(
             "site.toml",
             format!(
