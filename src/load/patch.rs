@@ -92,46 +92,30 @@ fn read_again(
     path: &Path,
     exists: bool,
 ) -> Patched {
-    let (root, diagnostics) = (&sources.root, &mut sources.diagnostics);
+    let file = Reread {
+        root: &sources.root,
+        rel: rel_path,
+        exists,
+    };
+    let diagnostics = &mut sources.diagnostics;
     match entry {
         Entry::Article { stem, .. } => {
-            let read = reread(
-                root,
-                rel_path,
-                &stem,
-                exists,
-                load::markdown_source,
-                diagnostics,
-            );
-            put(&mut sources.articles, |s| &s.path, rel_path, read.0);
-            mark(&mut sources.failed_articles, stem, read.1);
+            let (fresh, failed) = file.read(&stem, load::markdown_source, diagnostics);
+            put(&mut sources.articles, |s| &s.path, rel_path, fresh);
+            mark(&mut sources.failed_articles, stem, failed);
         }
         Entry::Author { id } => {
-            let read = reread(root, rel_path, &id, exists, load::toml_source, diagnostics);
-            put(&mut sources.authors, |s| &s.path, rel_path, read.0);
-            mark(&mut sources.failed_authors, id, read.1);
+            let (fresh, failed) = file.read(&id, load::toml_source, diagnostics);
+            put(&mut sources.authors, |s| &s.path, rel_path, fresh);
+            mark(&mut sources.failed_authors, id, failed);
         }
         Entry::Page { stem } => {
-            let read = reread(
-                root,
-                rel_path,
-                &stem,
-                exists,
-                load::markdown_source,
-                diagnostics,
-            );
-            put(&mut sources.pages, |s| &s.path, rel_path, read.0);
+            let (fresh, _) = file.read(&stem, load::markdown_source, diagnostics);
+            put(&mut sources.pages, |s| &s.path, rel_path, fresh);
         }
         Entry::Comment { article, id } => {
-            let read = reread(
-                root,
-                rel_path,
-                &id,
-                exists,
-                load::markdown_source,
-                diagnostics,
-            );
-            let fresh = read.0.map(|source| CommentSource { article, source });
+            let (fresh, _) = file.read(&id, load::markdown_source, diagnostics);
+            let fresh = fresh.map(|source| CommentSource { article, source });
             put(&mut sources.comments, |c| &c.source.path, rel_path, fresh);
         }
         Entry::Template { name } => {
@@ -205,27 +189,36 @@ fn forget(diagnostics: &mut Diagnostics, rel: &Path) {
     diagnostics.warnings.retain(|d| d.path != rel);
 }
 
-/// A fresh read of the file at `rel`, or `None` if it is gone, and whether reading it failed;
-/// what the read reports goes to `diagnostics`.
-fn reread<F: DeserializeOwned>(
-    root: &Path,
-    rel: &Path,
-    stem: &str,
+/// A content file to read again.
+struct Reread<'a> {
+    root: &'a Path,
+    rel: &'a Path,
+    /// Whether it is still there.
     exists: bool,
-    parse: fn(PathBuf, String, &str) -> Parsed<F>,
-    diagnostics: &mut Diagnostics,
-) -> (Option<Source<F>>, bool) {
-    if !exists {
-        return (None, false);
-    }
-    match load::read_one(root, root.join(rel), stem.to_string(), parse) {
-        Ok((source, warnings)) => {
-            diagnostics.warnings.extend(warnings);
-            (Some(source), false)
+}
+
+impl Reread<'_> {
+    /// A fresh read of the file, which gives its item `name`, or `None` if it is gone; and
+    /// whether reading it failed. What the read reports goes to `diagnostics`.
+    fn read<F: DeserializeOwned>(
+        &self,
+        name: &str,
+        parse: fn(PathBuf, String, &str) -> Parsed<F>,
+        diagnostics: &mut Diagnostics,
+    ) -> (Option<Source<F>>, bool) {
+        if !self.exists {
+            return (None, false);
         }
-        Err(e) => {
-            diagnostics.error(e);
-            (None, true)
+        let path = self.root.join(self.rel);
+        match load::read_one(self.root, path, name.to_string(), parse) {
+            Ok((source, warnings)) => {
+                diagnostics.warnings.extend(warnings);
+                (Some(source), false)
+            }
+            Err(e) => {
+                diagnostics.error(e);
+                (None, true)
+            }
         }
     }
 }
