@@ -140,19 +140,20 @@ impl Words {
     /// The phrase `key`, in the form for `n` if it counts, with `{name}` places filled from
     /// `args` (and `{n}` from `n`). `None` if the table has no such phrase.
     pub fn say(&self, key: &str, n: Option<i64>, args: &[(&str, &str)]) -> Option<String> {
-        let text = match self.table.get(key)? {
-            Phrase::Text(text) => text,
-            Phrase::Forms(forms) => self.form(forms, n.unwrap_or(0)),
-            Phrase::List(_) => return None,
-        };
-        let mut out = text.clone();
-        if let Some(n) = n {
-            out = out.replace("{n}", &n.to_string());
+        let text = self.pick(key, n)?;
+        Some(fill(text, n, |name| {
+            let found = args.iter().find(|(k, _)| *k == name);
+            found.map(|(_, value)| value.to_string())
+        }))
+    }
+
+    /// The phrase `key` in the form for `n`, its places not yet filled.
+    pub fn pick(&self, key: &str, n: Option<i64>) -> Option<&str> {
+        match self.table.get(key)? {
+            Phrase::Text(text) => Some(text),
+            Phrase::Forms(forms) => Some(self.form(forms, n.unwrap_or(0))),
+            Phrase::List(_) => None,
         }
-        for (name, value) in args {
-            out = out.replace(&format!("{{{name}}}"), value);
-        }
-        Some(out)
     }
 
     /// [`Words::say`] for a phrase the theme always has: the key itself if a site's table
@@ -174,19 +175,20 @@ impl Words {
 
     /// A date as people read it: "28 November 2026", "28 листопада 2026".
     pub fn date(&self, day: u32, month: u32, year: i32) -> String {
-        let month = match self.table.get("months") {
-            Some(Phrase::List(months)) => months.get(month as usize - 1).cloned(),
+        let name = match self.table.get("months") {
+            Some(Phrase::List(months)) => months.get(month as usize - 1),
             _ => None,
-        }
-        .unwrap_or_else(|| month.to_string());
-        self.phrase(
-            "date",
+        };
+        // Every comment has a date: filled straight in, with no list of arguments made.
+        fill(
+            self.pick("date", None).unwrap_or("{day} {month} {year}"),
             None,
-            &[
-                ("day", &day.to_string()),
-                ("month", &month),
-                ("year", &year.to_string()),
-            ],
+            |place| match place {
+                "day" => Some(day.to_string()),
+                "month" => Some(name.cloned().unwrap_or_else(|| month.to_string())),
+                "year" => Some(year.to_string()),
+                _ => None,
+            },
         )
     }
 
@@ -210,6 +212,34 @@ impl Default for Words {
     fn default() -> Words {
         Words::new("en", &BTreeMap::new()).0
     }
+}
+
+/// `text` with each `{name}` replaced by `{n}`'s number or `arg(name)`, in one pass, so a value
+/// that holds braces (a reader's name, say) is never read as a place; a place with no value
+/// stays as written.
+pub fn fill(text: &str, n: Option<i64>, arg: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            rest = &rest[open..];
+            break;
+        };
+        let name = &after[..close];
+        let value = match name {
+            "n" => n.map(|n| n.to_string()),
+            _ => arg(name),
+        };
+        match value {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn english_plurals() -> PluralRules {
@@ -254,6 +284,14 @@ mod tests {
             "Articles by Ann"
         );
         assert_eq!(en.date(1, 3, 2026), "1 March 2026");
+    }
+
+    #[test]
+    fn places_are_filled_once_and_values_are_never_places() {
+        let filled = fill("{name} said {n} {n}{other} {", Some(3), |name| {
+            (name == "name").then(|| "{n} {name}".to_string())
+        });
+        assert_eq!(filled, "{n} {name} said 3 3{other} {");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use tera::{ErrorKind, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::error::{Diagnostic, Diagnostics, Result};
-use crate::model::words::Words;
+use crate::model::words::{Words, fill};
 
 /// The default theme: the demo site's own `templates/` folder, built into the binary so a site
 /// without templates still builds.
@@ -98,17 +98,19 @@ pub fn load(site: &[(String, String)], words: Words) -> Result<Theme> {
 fn translate(words: &Words, kwargs: &Kwargs) -> TeraResult<String> {
     let key: &str = kwargs.must_get("key")?;
     let n: Option<i64> = kwargs.get("n")?;
-    let args: Vec<(String, String)> = kwargs
-        .iter()
-        .map(|(name, value)| (name.to_string(), value.to_string()))
-        .filter(|(name, _)| name != "key" && name != "n")
-        .collect();
-    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    words.say(key, n, &args).ok_or_else(|| {
+    let text = words.pick(key, n).ok_or_else(|| {
         tera::Error::message(format!(
             "t(key=\"{key}\"): no such word in the theme or in [words] in site.toml; add it there"
         ))
-    })
+    })?;
+    // Most words have no places: a page asks for dozens of them.
+    if !text.contains('{') {
+        return Ok(text.to_string());
+    }
+    Ok(fill(text, n, |name| {
+        let value = kwargs.get::<Value>(name).ok().flatten();
+        value.map(|v| v.to_string())
+    }))
 }
 
 /// `words_json(keys=["searching", "search_results"])`: those phrases as JSON, for a script.
