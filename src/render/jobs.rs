@@ -271,6 +271,7 @@ fn list_context(site: &Site, list: &List, context: &mut Context) -> (&'static st
         Subject::Home => "index.html",
         Subject::Author(id) => {
             context.insert("author", &AuthorView::new(site, &site.authors[id]));
+            context.insert("feed_url", &feed_url);
             let authors = site.words.phrase("authors", None, &[]);
             crumbs.push((authors, site.link(&urls::authors())));
             crumbs.push((name.clone(), site.link(&list.folder)));

@@ -5,6 +5,7 @@ use tera::{ErrorKind, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::error::{Diagnostic, Diagnostics, Result};
 use crate::model::words::{Words, fill};
+use crate::render::urls;
 
 /// The default theme: the demo site's own `templates/` folder, built into the binary so a site
 /// without templates still builds.
@@ -35,11 +36,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
 /// Files the default theme puts in the output unless `static/` has its own.
 pub const BUILTIN_STATIC: &[(&str, &str)] = &[
     (
-        "css/sitrep.css",
+        urls::STYLESHEET,
         include_str!("../../static/css/sitrep.css"),
     ),
-    ("js/reply.js", include_str!("../../static/js/reply.js")),
-    ("js/search.js", include_str!("../../static/js/search.js")),
+    (urls::REPLY_SCRIPT, include_str!("../../static/js/reply.js")),
+    (
+        urls::SEARCH_SCRIPT,
+        include_str!("../../static/js/search.js"),
+    ),
 ];
 
 /// The parsed templates, with the site's own texts for pointing at a line in an error.

@@ -29,6 +29,8 @@ pub const INDEX: &str = "index.html";
 /// The theme's stylesheet and scripts, under `css/` and `js/`.
 pub const STYLESHEET: &str = "css/sitrep.css";
 pub const SCRIPTS: &str = "js";
+pub const REPLY_SCRIPT: &str = "js/reply.js";
+pub const SEARCH_SCRIPT: &str = "js/search.js";
 /// `serve`'s own addresses (the live-reload events); never written to the output.
 pub const SERVE: &str = "__sitrep";
 
@@ -179,6 +181,23 @@ mod tests {
             seen >= 10,
             "only {seen} ids found: is the scan still right?"
         );
+    }
+
+    /// The theme's files and serve's own addresses are where the root names say.
+    #[test]
+    fn fixed_files_sit_under_reserved_names() {
+        for path in [STYLESHEET, REPLY_SCRIPT, SEARCH_SCRIPT] {
+            let top = path.split('/').next().unwrap();
+            assert!(is_reserved_name(top), "{path}");
+        }
+        let live = crate::serve::live::EVENTS_PATH;
+        assert!(live.starts_with(&format!("/{SERVE}/")), "{live}");
+        for (path, _) in crate::render::templates::BUILTIN_STATIC {
+            assert!(
+                [STYLESHEET, REPLY_SCRIPT, SEARCH_SCRIPT].contains(path),
+                "{path}"
+            );
+        }
     }
 
     #[test]

@@ -352,7 +352,7 @@ fn alias_path(alias: &str) -> std::result::Result<String, String> {
     }
     let last = parts[parts.len() - 1];
     if rest.ends_with('/') || !last.contains('.') {
-        Ok(format!("{}/index.html", parts.join("/")))
+        Ok(urls::index_file(&format!("{}/", parts.join("/"))))
     } else {
         Ok(parts.join("/"))
     }

@@ -4,7 +4,7 @@
 //! pages reload themselves (see `live.rs`). A build that fails shows its errors in the browser
 //! and the server carries on; the next good build replaces them.
 
-mod live;
+pub(crate) mod live;
 pub mod session;
 mod watch;
 
@@ -16,6 +16,7 @@ use std::time::Duration;
 use percent_encoding::{CONTROLS, percent_decode_str, utf8_percent_encode};
 use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
 
+use crate::render::urls;
 use crate::{BuildOptions, Diagnostic, Error, Result};
 use session::{Body, Outcome, Session, Snapshot};
 
@@ -288,7 +289,7 @@ fn reply(shared: &Shared, path: &str) -> Reply {
         return Reply::html(503, live::error_page(&[error]));
     };
     let candidates = if output.is_empty() || output.ends_with('/') {
-        vec![format!("{output}index.html")]
+        vec![urls::index_file(&output)]
     } else {
         vec![output.clone()]
     };
@@ -301,7 +302,7 @@ fn reply(shared: &Shared, path: &str) -> Reply {
         }
     }
     // `/story` for `/story/`, as static hosts do.
-    if snapshot.has(&format!("{output}/index.html")) {
+    if snapshot.has(&urls::index_file(&format!("{output}/"))) {
         return Reply {
             status: 301,
             content_type: "text/plain".to_string(),
