@@ -118,10 +118,7 @@ impl<'a> Card<'a> {
                     url: a.url.clone(),
                 })
                 .collect(),
-            category: article
-                .category
-                .as_ref()
-                .map(|c| taxon_link(site, urls::CATEGORY, c)),
+            category: category_link(site, article),
             image: article.image.as_ref(),
             comment_count: article.thread.count,
             status: preview_status(article),
@@ -130,6 +127,12 @@ impl<'a> Card<'a> {
 }
 
 /// A tag or category link.
+/// The link to an article's section, if it has one.
+fn category_link(site: &Site, article: &Article) -> Option<Link> {
+    let category = article.category.as_ref()?;
+    Some(taxon_link(site, urls::CATEGORY, category))
+}
+
 pub fn taxon_link(site: &Site, kind: &str, taxon: &TaxonRef) -> Link {
     Link {
         name: taxon.name.clone(),
@@ -181,10 +184,7 @@ impl<'a> ArticleView<'a> {
                 .iter()
                 .map(|t| taxon_link(site, urls::TAG, t))
                 .collect(),
-            category: article
-                .category
-                .as_ref()
-                .map(|c| taxon_link(site, urls::CATEGORY, c)),
+            category: category_link(site, article),
             image: article.image.as_ref(),
             word_count: article.body.word_count,
             reading_minutes: article.body.word_count.div_ceil(230).max(1),
