@@ -7,6 +7,7 @@
 //! Only the first and last stages touch the disk. The library never prints; it returns a
 //! [`BuildReport`] or an [`Error`].
 
+pub mod comments;
 pub mod error;
 pub(crate) mod fs;
 pub mod load;

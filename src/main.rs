@@ -68,10 +68,28 @@ enum Command {
         #[arg(long, default_value = ".", global = true)]
         root: PathBuf,
     },
+    /// Readers' comments: the intake server and moderation.
+    Comments {
+        #[command(subcommand)]
+        what: Comments,
+        /// The site folder.
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+    },
     /// Make a new site in DIR (absent or empty) with the default theme copied out to customise.
     Init {
         /// The folder for the new site.
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum Comments {
+    /// Receive the reply form's posts into the moderation queue (moderation/).
+    Serve {
+        /// The address to listen on; put the site's web server in front of it.
+        #[arg(long, default_value = sitrep::comments::DEFAULT_LISTEN)]
+        listen: std::net::SocketAddr,
     },
 }
 
@@ -151,6 +169,9 @@ fn main() -> ExitCode {
             (sitrep::check(&options), false)
         }
         Command::Serve { root, port } => return serve(root, port),
+        Command::Comments { what, root } => {
+            return written(comments(what, &root).map(|()| Vec::new()));
+        }
         Command::New { what, root } => return written(new(what, &root, now)),
         Command::Init { dir } => return written(sitrep::scaffold::init(&dir)),
     };
@@ -265,6 +286,12 @@ fn new(
 }
 
 /// Prints the files `new` or `init` wrote, or its error.
+fn comments(what: Comments, root: &std::path::Path) -> Result<(), Error> {
+    match what {
+        Comments::Serve { listen } => sitrep::comments::serve(root, listen),
+    }
+}
+
 fn written(result: Result<Vec<PathBuf>, Error>) -> ExitCode {
     match result {
         Ok(paths) => {

@@ -90,7 +90,11 @@ impl Guard {
     /// Takes one comment's allowance from every limit it falls under, or says how long to
     /// wait. The site-wide limit is taken last, so one flooding client cannot use it up.
     pub fn admit(&self, client: IpAddr, email_hash: Option<&str>) -> Result<(), Duration> {
-        if self.checks.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == 0 {
+        if self
+            .checks
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(SWEEP_EVERY)
+        {
             self.sweep();
         }
         let now = DefaultClock::default().now();

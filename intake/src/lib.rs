@@ -279,10 +279,10 @@ impl Recent {
             return false;
         }
         self.order.push_back(print);
-        if self.order.len() > RECENT {
-            if let Some(old) = self.order.pop_front() {
-                self.seen.remove(&old);
-            }
+        if self.order.len() > RECENT
+            && let Some(old) = self.order.pop_front()
+        {
+            self.seen.remove(&old);
         }
         true
     }

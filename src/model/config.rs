@@ -45,6 +45,10 @@ pub struct CommentsConfig {
     /// a self-hosted avatar service. Without it, avatars are drawn from initials, with no request
     /// to anyone.
     pub avatar_url: Option<String>,
+    /// Days after an article's date when its comments close (never, unset).
+    pub close_after_days: Option<u32>,
+    /// The intake's settings (`[comments.intake]`).
+    pub intake: sitrep_intake::Settings,
 }
 
 /// How deep comment replies nest: 1 to [`MaxDepth::CAP`], checked as `site.toml` is read (with
@@ -106,6 +110,8 @@ impl Default for CommentsConfig {
             max_depth: MaxDepth(5),
             form_action: None,
             avatar_url: None,
+            close_after_days: None,
+            intake: sitrep_intake::Settings::default(),
         }
     }
 }

@@ -364,6 +364,9 @@ fn check_config(config: &mut Config, diagnostics: &mut Diagnostics) {
     if (diagnostics.errors.iter()).any(|d| d.path == Path::new("site.toml")) {
         return;
     }
+    for problem in config.comments.intake.problems() {
+        diagnostics.error(Diagnostic::new("site.toml", problem));
+    }
     if config.per_page == 0 {
         diagnostics.error(Diagnostic::new("site.toml", "per_page = 0: use 1 or more"));
         config.per_page = 1;

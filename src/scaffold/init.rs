@@ -28,7 +28,7 @@ const SAMPLES: &[(&str, &str)] = &[
         include_str!("sample/comment.md"),
     ),
     // The output is rebuilt from the sources, so it has no place in version control.
-    (".gitignore", "/public/\n"),
+    (".gitignore", "/public/\n/moderation/\n"),
 ];
 
 /// Makes a new site in `dir` (absent or empty); returns the files written, sorted.
@@ -152,6 +152,7 @@ mod tests {
         ] {
             assert!(example.take().is_some());
         }
+        assert!(config.comments.close_after_days.take().is_some());
         // The words shown are examples of the theme's own: a site has none by default.
         assert!(!std::mem::take(&mut config.words).is_empty());
         assert_eq!(format!("{config:?}"), format!("{:?}", Config::default()));
@@ -166,7 +167,8 @@ mod tests {
             .map(|(k, _)| k)
         {
             let shown = live.lines().any(|l| l.starts_with(&format!("{field} = ")))
-                || live.contains(&format!("[{field}]"));
+                || live.contains(&format!("[{field}]"))
+                || live.contains(&format!(".{field}]"));
             assert!(shown, "site.toml does not show `{field}`");
         }
     }

@@ -6,7 +6,7 @@
 
 pub(crate) mod live;
 pub mod session;
-mod watch;
+pub(crate) mod watch;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
