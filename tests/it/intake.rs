@@ -374,3 +374,326 @@ fn a_full_queue_is_a_503() {
     assert!(full.retry_after.is_some());
     assert_eq!(intake.comments().len(), 1);
 }
+
+/// The front-matter keys a queued comment may have: never `author_id`, never a key a reader
+/// named.
+const ALLOWED_KEYS: [&str; 5] = ["author", "date", "email_hash", "parent", "website"];
+
+/// Every file in the queue is where the intake puts files, and every comment's front matter
+/// holds only the keys it writes.
+fn queue_is_sound(intake: &Intake) {
+    for (path, text) in intake.queue() {
+        let parts: Vec<String> = path
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(parts.len(), 3, "{path:?}");
+        assert!(["pending", "spam"].contains(&parts[0].as_str()), "{path:?}");
+        assert!(["frigate", "budget"].contains(&parts[1].as_str()), "{path:?}");
+        if parts[2].ends_with(".md") {
+            let split = sitrep::load::front_matter::split(&path, &text).unwrap();
+            let table: toml::Table = toml::from_str(split.front_matter)
+                .unwrap_or_else(|e| panic!("{path:?}: {e}\n{text}"));
+            for key in table.keys() {
+                assert!(ALLOWED_KEYS.contains(&key.as_str()), "{path:?} has {key}");
+            }
+            assert!(
+                table["author"].as_str().is_some_and(|a| !a.contains('\n')),
+                "{path:?}"
+            );
+        }
+    }
+}
+
+/// Every file of the site folder outside the queue, with its bytes.
+fn outside_the_queue(intake: &Intake) -> BTreeMap<PathBuf, Vec<u8>> {
+    crate::support::snapshot(&intake.site.root())
+        .into_iter()
+        .filter(|(path, _)| !path.starts_with("moderation"))
+        .collect()
+}
+
+/// Sends raw bytes and reads the status code, if any answer comes.
+fn raw(intake: &Intake, request: &[u8]) -> Option<u16> {
+    use std::io::{Read, Write};
+    let address = intake.url.trim_start_matches("http://");
+    let address = address.split('/').next().unwrap();
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    let _ = stream.write_all(request);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let head = String::from_utf8_lossy(&answer);
+    head.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn a_hundred_hostile_requests_crash_nothing_and_write_only_sound_comments() {
+    let intake = Intake::start("");
+    let before = outside_the_queue(&intake);
+    let xss = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "\"><svg/onload=alert(1)>",
+        "javascript:alert(document.cookie)",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "<iframe srcdoc=\"<script>alert(1)</script>\">",
+        "{{ site.title }}{% raw %}",
+        "<style>@import'//evil.example'</style>",
+    ];
+    let injections = [
+        "x\"\n+++\nauthor_id = \"editor\"\n+++\n",
+        "x\nauthor_id = \"editor\"",
+        "\"\"\"\n+++\nemail_hash = \"00\"",
+        "x'\r\n+++\r\ndate = 1999-01-01",
+    ];
+    let paths = [
+        "../../etc/passwd",
+        "/etc/passwd",
+        "frigate/../../x",
+        "fri\u{0}gate",
+        "\u{202E}etagirf",
+        "frigate\u{2066}",
+    ];
+    let fields = ["name", "comment", "email", "website", "slug", "parent"];
+    let mut bodies: Vec<String> = Vec::new();
+    for value in xss.iter().chain(&injections) {
+        for field in fields {
+            let mut pairs = vec![("name", "Reader"), ("comment", "Point."), ("slug", "frigate")];
+            pairs.retain(|(k, _)| *k != field);
+            pairs.push((field, value));
+            bodies.push(form(&pairs));
+        }
+    }
+    for value in paths {
+        for field in ["slug", "parent"] {
+            let mut pairs = vec![("name", "Reader"), ("comment", "Point."), ("slug", "frigate")];
+            pairs.retain(|(k, _)| *k != field);
+            pairs.push((field, value));
+            bodies.push(form(&pairs));
+        }
+    }
+    for extra in [("author_id", "editor"), ("email_hash", "00ff"), ("date", "1999-01-01")] {
+        bodies.push(form(&[
+            ("name", "Reader"),
+            ("comment", &format!("With {}.", extra.0)),
+            ("slug", "frigate"),
+            extra,
+        ]));
+    }
+    bodies.push("name=%FF%FE&comment=x&slug=frigate".to_string());
+    bodies.push("name=a&comment=%C3%28&slug=frigate".to_string());
+    bodies.push("name=a&comment=x&slug=%00".to_string());
+    bodies.push("&&&=&=x&name".to_string());
+    let mut answered = 0;
+    for (i, body) in bodies.iter().enumerate() {
+        // Each from its own address behind the proxy, so flood control lets them reach the queue.
+        let client = format!("10.{}.{}.1", i / 200, i % 200);
+        let answer = intake.post_as(
+            "application/x-www-form-urlencoded",
+            body,
+            &[("X-Forwarded-For", &client)],
+        );
+        assert!(answer.status < 500, "{body}: {}", answer.status);
+        answered += 1;
+    }
+    for (content_type, body) in [
+        ("application/json", "{\"name\":\"a\",\"comment\":\"b\",\"slug\":\"frigate\"}"),
+        (
+            "multipart/form-data; boundary=x",
+            "--x\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\na\r\n--x--\r\n",
+        ),
+        ("text/plain", "name=a&comment=b&slug=frigate"),
+    ] {
+        let answer = intake.post_as(content_type, body, &[]);
+        assert_eq!(answer.status, 415, "{content_type}");
+        answered += 1;
+    }
+    for forwarded in ["garbage", "1.2.3.4.5", "::zz", "'; DROP TABLE", &"9".repeat(4000)] {
+        let answer = intake.post_as(
+            "application/x-www-form-urlencoded",
+            &form(&[("name", "X"), ("comment", forwarded), ("slug", "frigate")]),
+            &[("X-Forwarded-For", forwarded)],
+        );
+        assert!(answer.status < 500, "{forwarded}: {}", answer.status);
+        answered += 1;
+    }
+    let huge_header = format!(
+        "POST /comment HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nContent-Length: 0\r\n\r\n",
+        "a".repeat(100_000)
+    );
+    let huge_line = format!("POST /comment?{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000));
+    let raws: Vec<Vec<u8>> = vec![
+        huge_header.into_bytes(),
+        huge_line.into_bytes(),
+        b"POST /comment HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: -5\r\n\r\nname=a".to_vec(),
+        b"POST /comment HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 99999999999999999999\r\n\r\nname=a".to_vec(),
+        b"POST /comment HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 500\r\n\r\nname=a".to_vec(),
+        b"GARBAGE\r\n\r\n".to_vec(),
+        b"\x00\x01\x02\xff\xfe".to_vec(),
+    ];
+    for request in &raws {
+        if let Some(status) = raw(&intake, request) {
+            assert!((400..500).contains(&status), "{status}");
+        }
+        answered += 1;
+    }
+    assert!(answered >= 100, "{answered}");
+    queue_is_sound(&intake);
+    assert!(!intake.comments().is_empty(), "some hostile-but-valid comments are queued");
+    assert_eq!(outside_the_queue(&intake), before);
+    // And the server still serves.
+    assert_eq!(
+        intake
+            .post_as(
+                "application/x-www-form-urlencoded",
+                &form(&[("name", "After"), ("comment", "Still here?"), ("slug", "budget")]),
+                &[("X-Forwarded-For", "192.0.2.200")]
+            )
+            .status,
+        303
+    );
+}
+
+#[test]
+fn fifty_clients_at_once_give_fifty_whole_files() {
+    let intake = Intake::start("");
+    let (url, agent) = (&intake.url, &intake.agent);
+    std::thread::scope(|scope| {
+        for i in 0..50 {
+            scope.spawn(move || {
+                let body = form(&[
+                    ("name", &format!("Reader {i}")),
+                    ("comment", &format!("Comment number {i}, {}", "word ".repeat(200))),
+                    ("slug", "frigate"),
+                ]);
+                let response = agent
+                    .post(url)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("X-Forwarded-For", &format!("10.{i}.0.1"))
+                    .send(&body)
+                    .unwrap();
+                let answer = answer(response);
+                assert_eq!(answer.status, 303, "{}", answer.body);
+            });
+        }
+    });
+    let comments = intake.comments();
+    assert_eq!(comments.len(), 50);
+    let mut names: Vec<String> = comments
+        .iter()
+        .map(|(path, text)| {
+            let split = sitrep::load::front_matter::split(path, text).unwrap();
+            let table: toml::Table = toml::from_str(split.front_matter).unwrap();
+            let (_, rest) = split.body.split_once(", ").unwrap();
+            assert_eq!(rest, format!("{}\n", "word ".repeat(200)));
+            table["author"].as_str().unwrap().to_string()
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 50);
+}
+
+#[test]
+fn idle_connections_do_not_starve_new_clients() {
+    let intake = Intake::start("");
+    let address = intake.url.trim_start_matches("http://");
+    let address = address.split('/').next().unwrap().to_string();
+    // Two hundred clients that connect and say nothing, and ten that send half a head.
+    let mut idle = Vec::new();
+    for _ in 0..200 {
+        idle.push(std::net::TcpStream::connect(&address).unwrap());
+    }
+    for _ in 0..10 {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        stream.write_all(b"POST /comment HTTP/1.1\r\nHost: x\r\n").unwrap();
+        idle.push(stream);
+    }
+    let answer = intake.post(&form(&[
+        ("name", "Patient reader"),
+        ("comment", "Still served."),
+        ("slug", "frigate"),
+    ]));
+    assert_eq!(answer.status, 303);
+    drop(idle);
+}
+
+/// SIGKILL in the middle of a stream of posts: every comment the server answered 303 for is on
+/// disk whole, and no half-written file has a name a moderator's tools would read.
+#[test]
+fn a_killed_server_leaves_every_answered_comment_whole() {
+    let site = site("basic");
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args(["comments", "serve", "--root"])
+        .arg(site.root())
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}/comment");
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the intake did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .into();
+    let text = |i: usize| format!("Comment {i}: {}", "kept whole ".repeat(500));
+    let answered = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for worker in 0..4 {
+            let (agent, url, answered) = (&agent, &url, &answered);
+            scope.spawn(move || {
+                for n in 0..400 {
+                    let i = worker * 1000 + n;
+                    let body = form(&[("name", "Steady"), ("comment", &text(i)), ("slug", "frigate")]);
+                    let sent = agent
+                        .post(url)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("X-Forwarded-For", &format!("10.{}.{}.1", i / 200, i % 200))
+                        .send(&body);
+                    match sent {
+                        Ok(response) if response.status().as_u16() == 303 => {
+                            answered.lock().unwrap().push(i)
+                        }
+                        Ok(_) => {}
+                        Err(_) => return, // the server is gone
+                    }
+                }
+            });
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        child.kill().unwrap(); // SIGKILL
+    });
+    child.wait().unwrap();
+    let answered = answered.into_inner().unwrap();
+    assert!(!answered.is_empty(), "no post was answered before the kill");
+    let pending = site.root().join("moderation/pending/frigate");
+    let mut on_disk = std::collections::HashSet::new();
+    for entry in std::fs::read_dir(&pending).unwrap().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || !name.ends_with(".md") {
+            continue;
+        }
+        let file = std::fs::read_to_string(entry.path()).unwrap();
+        let split = sitrep::load::front_matter::split(Path::new(&name), &file).unwrap();
+        let (number, _) = split.body.split_once(':').unwrap();
+        let i: usize = number.trim_start_matches("Comment ").parse().unwrap();
+        assert_eq!(split.body, format!("{}\n", text(i)), "{name} is not whole");
+        on_disk.insert(i);
+    }
+    for i in answered {
+        assert!(on_disk.contains(&i), "comment {i} was answered but is not on disk");
+    }
+}
