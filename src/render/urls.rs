@@ -127,6 +127,8 @@ const THEME_IDS: &[&str] = &[
     "main",
     "comments",
     "comments-title",
+    HELD_NOTICE,
+    "respond-url",
     "related-title",
     "respond",
     "respond-title",
@@ -139,6 +141,9 @@ const THEME_IDS: &[&str] = &[
     "search-status",
     "search-results",
 ];
+
+/// The notice "your comment is awaiting moderation", where the intake sends a reader back to.
+pub const HELD_NOTICE: &str = "comment-held";
 
 /// Every comment's permalink is `#comment-<id>`.
 pub const COMMENT_ANCHOR: &str = "comment-";

@@ -8,6 +8,7 @@ use crate::error::{Diagnostic, Diagnostics};
 use crate::model::comment::{Comment, Thread};
 use crate::model::config::MaxDepth;
 use crate::model::sources::CommentSource;
+use crate::render::urls;
 use crate::resolve::authors::Authors;
 use crate::resolve::thread::{self, ThreadError};
 use crate::text::{sanitize, slugs};
@@ -22,6 +23,17 @@ pub fn thread(
     let mut path_of: HashMap<String, PathBuf> = HashMap::new();
     let mut checked = Vec::with_capacity(comments.len());
     for CommentSource { source, .. } in comments.iter().copied() {
+        if urls::comment_anchor(&source.stem) == urls::HELD_NOTICE {
+            diagnostics.error(Diagnostic::new(
+                &source.path,
+                format!(
+                    "the comment id `{}` would take the page's #{} notice: rename the file",
+                    source.stem,
+                    urls::HELD_NOTICE
+                ),
+            ));
+            continue;
+        }
         if let Err(why) = slugs::check(&source.stem) {
             diagnostics.error(Diagnostic::new(
                 &source.path,

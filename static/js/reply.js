@@ -1,6 +1,9 @@
 (function () {
   "use strict";
   var respond = document.getElementById("respond");
+  // When the page was loaded: the intake drops a form sent within seconds of it (a robot).
+  var ts = respond && respond.querySelector("input[name=ts]");
+  if (ts) ts.value = String(Date.now());
   var parent = document.getElementById("respond-parent");
   if (!respond || !parent || !window.history) return;
   var note = respond.querySelector(".replying-to");

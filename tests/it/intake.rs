@@ -389,7 +389,10 @@ fn queue_is_sound(intake: &Intake) {
             .collect();
         assert_eq!(parts.len(), 3, "{path:?}");
         assert!(["pending", "spam"].contains(&parts[0].as_str()), "{path:?}");
-        assert!(["frigate", "budget"].contains(&parts[1].as_str()), "{path:?}");
+        assert!(
+            ["frigate", "budget"].contains(&parts[1].as_str()),
+            "{path:?}"
+        );
         if parts[2].ends_with(".md") {
             let split = sitrep::load::front_matter::split(&path, &text).unwrap();
             let table: toml::Table = toml::from_str(split.front_matter)
@@ -419,7 +422,9 @@ fn raw(intake: &Intake, request: &[u8]) -> Option<u16> {
     let address = intake.url.trim_start_matches("http://");
     let address = address.split('/').next().unwrap();
     let mut stream = std::net::TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(15)))
+        .unwrap();
     let _ = stream.write_all(request);
     let _ = stream.shutdown(std::net::Shutdown::Write);
     let mut answer = Vec::new();
@@ -460,7 +465,11 @@ fn a_hundred_hostile_requests_crash_nothing_and_write_only_sound_comments() {
     let mut bodies: Vec<String> = Vec::new();
     for value in xss.iter().chain(&injections) {
         for field in fields {
-            let mut pairs = vec![("name", "Reader"), ("comment", "Point."), ("slug", "frigate")];
+            let mut pairs = vec![
+                ("name", "Reader"),
+                ("comment", "Point."),
+                ("slug", "frigate"),
+            ];
             pairs.retain(|(k, _)| *k != field);
             pairs.push((field, value));
             bodies.push(form(&pairs));
@@ -468,13 +477,21 @@ fn a_hundred_hostile_requests_crash_nothing_and_write_only_sound_comments() {
     }
     for value in paths {
         for field in ["slug", "parent"] {
-            let mut pairs = vec![("name", "Reader"), ("comment", "Point."), ("slug", "frigate")];
+            let mut pairs = vec![
+                ("name", "Reader"),
+                ("comment", "Point."),
+                ("slug", "frigate"),
+            ];
             pairs.retain(|(k, _)| *k != field);
             pairs.push((field, value));
             bodies.push(form(&pairs));
         }
     }
-    for extra in [("author_id", "editor"), ("email_hash", "00ff"), ("date", "1999-01-01")] {
+    for extra in [
+        ("author_id", "editor"),
+        ("email_hash", "00ff"),
+        ("date", "1999-01-01"),
+    ] {
         bodies.push(form(&[
             ("name", "Reader"),
             ("comment", &format!("With {}.", extra.0)),
@@ -499,7 +516,10 @@ fn a_hundred_hostile_requests_crash_nothing_and_write_only_sound_comments() {
         answered += 1;
     }
     for (content_type, body) in [
-        ("application/json", "{\"name\":\"a\",\"comment\":\"b\",\"slug\":\"frigate\"}"),
+        (
+            "application/json",
+            "{\"name\":\"a\",\"comment\":\"b\",\"slug\":\"frigate\"}",
+        ),
         (
             "multipart/form-data; boundary=x",
             "--x\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\na\r\n--x--\r\n",
@@ -510,7 +530,13 @@ fn a_hundred_hostile_requests_crash_nothing_and_write_only_sound_comments() {
         assert_eq!(answer.status, 415, "{content_type}");
         answered += 1;
     }
-    for forwarded in ["garbage", "1.2.3.4.5", "::zz", "'; DROP TABLE", &"9".repeat(4000)] {
+    for forwarded in [
+        "garbage",
+        "1.2.3.4.5",
+        "::zz",
+        "'; DROP TABLE",
+        &"9".repeat(4000),
+    ] {
         let answer = intake.post_as(
             "application/x-www-form-urlencoded",
             &form(&[("name", "X"), ("comment", forwarded), ("slug", "frigate")]),
@@ -523,7 +549,10 @@ fn a_hundred_hostile_requests_crash_nothing_and_write_only_sound_comments() {
         "POST /comment HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\nContent-Length: 0\r\n\r\n",
         "a".repeat(100_000)
     );
-    let huge_line = format!("POST /comment?{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(100_000));
+    let huge_line = format!(
+        "POST /comment?{} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(100_000)
+    );
     let raws: Vec<Vec<u8>> = vec![
         huge_header.into_bytes(),
         huge_line.into_bytes(),
@@ -541,14 +570,21 @@ fn a_hundred_hostile_requests_crash_nothing_and_write_only_sound_comments() {
     }
     assert!(answered >= 100, "{answered}");
     queue_is_sound(&intake);
-    assert!(!intake.comments().is_empty(), "some hostile-but-valid comments are queued");
+    assert!(
+        !intake.comments().is_empty(),
+        "some hostile-but-valid comments are queued"
+    );
     assert_eq!(outside_the_queue(&intake), before);
     // And the server still serves.
     assert_eq!(
         intake
             .post_as(
                 "application/x-www-form-urlencoded",
-                &form(&[("name", "After"), ("comment", "Still here?"), ("slug", "budget")]),
+                &form(&[
+                    ("name", "After"),
+                    ("comment", "Still here?"),
+                    ("slug", "budget")
+                ]),
                 &[("X-Forwarded-For", "192.0.2.200")]
             )
             .status,
@@ -565,7 +601,10 @@ fn fifty_clients_at_once_give_fifty_whole_files() {
             scope.spawn(move || {
                 let body = form(&[
                     ("name", &format!("Reader {i}")),
-                    ("comment", &format!("Comment number {i}, {}", "word ".repeat(200))),
+                    (
+                        "comment",
+                        &format!("Comment number {i}, {}", "word ".repeat(200)),
+                    ),
                     ("slug", "frigate"),
                 ]);
                 let response = agent
@@ -609,7 +648,9 @@ fn idle_connections_do_not_starve_new_clients() {
     for _ in 0..10 {
         use std::io::Write;
         let mut stream = std::net::TcpStream::connect(&address).unwrap();
-        stream.write_all(b"POST /comment HTTP/1.1\r\nHost: x\r\n").unwrap();
+        stream
+            .write_all(b"POST /comment HTTP/1.1\r\nHost: x\r\n")
+            .unwrap();
         idle.push(stream);
     }
     let answer = intake.post(&form(&[
@@ -640,7 +681,10 @@ fn a_killed_server_leaves_every_answered_comment_whole() {
     let url = format!("http://127.0.0.1:{port}/comment");
     let started = std::time::Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(started.elapsed() < Duration::from_secs(30), "the intake did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the intake did not start"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -657,7 +701,11 @@ fn a_killed_server_leaves_every_answered_comment_whole() {
             scope.spawn(move || {
                 for n in 0..400 {
                     let i = worker * 1000 + n;
-                    let body = form(&[("name", "Steady"), ("comment", &text(i)), ("slug", "frigate")]);
+                    let body = form(&[
+                        ("name", "Steady"),
+                        ("comment", &text(i)),
+                        ("slug", "frigate"),
+                    ]);
                     let sent = agent
                         .post(url)
                         .header("Content-Type", "application/x-www-form-urlencoded")
@@ -694,6 +742,38 @@ fn a_killed_server_leaves_every_answered_comment_whole() {
         on_disk.insert(i);
     }
     for i in answered {
-        assert!(on_disk.contains(&i), "comment {i} was answered but is not on disk");
+        assert!(
+            on_disk.contains(&i),
+            "comment {i} was answered but is not on disk"
+        );
     }
+}
+
+/// The theme's side of the loop: the form carries the honeypot (hidden from people and screen
+/// readers, never focused) and the time field, says comments are moderated, and the page the
+/// reader is sent back to has the notice, shown by CSS alone when its id is the target.
+#[test]
+fn the_form_carries_the_traps_and_the_page_has_the_held_notice() {
+    let built = site("basic").build();
+    let page = built.page("/frigate/");
+    let form = page.one("#respond form.comment-form");
+    let inside = |css: &str| form.select(&sel(css)).next();
+    let honeypot = inside("input[name=url]").expect("the honeypot field");
+    assert_eq!(honeypot.value().attr("tabindex"), Some("-1"));
+    let holder = honeypot
+        .ancestors()
+        .filter_map(scraper::ElementRef::wrap)
+        .find(|e| e.value().attr("aria-hidden") == Some("true"))
+        .expect("the honeypot is hidden from screen readers");
+    assert!(holder.value().classes().any(|c| c == "hp"));
+    assert_eq!(
+        inside("input[name=ts]").unwrap().value().attr("type"),
+        Some("hidden")
+    );
+    assert!(page.text_of("#respond .comment-note").contains("moderator"));
+    let notice = page.one("section#comments #comment-held");
+    assert_eq!(notice.value().attr("role"), Some("status"));
+    let css = std::fs::read_to_string(built.out.join("css/sitrep.css")).unwrap();
+    assert!(css.contains(".comment-held{display:none"));
+    assert!(css.contains(".comment-held:target{display:block}"));
 }

@@ -262,3 +262,19 @@ fn headings_never_take_a_comment_permalink_or_a_theme_id() {
     assert!(headings.contains(&"our-reply"), "{headings:?}");
     assert!(headings.contains(&"related"), "{headings:?}");
 }
+
+/// The page's "awaiting moderation" notice is `#comment-held`: no comment may be `held`.
+#[test]
+fn no_comment_may_take_the_held_notices_id() {
+    let s = site("basic");
+    s.file(
+        "content/comments/frigate/held.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-22\n+++\nx\n",
+    );
+    crate::support::assert_prefixes(
+        &s.errors(),
+        &[
+            "content/comments/frigate/held.md: the comment id `held` would take the page's #comment-held notice",
+        ],
+    );
+}
