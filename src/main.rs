@@ -91,6 +91,75 @@ enum Comments {
         #[arg(long, default_value = sitrep::comments::DEFAULT_LISTEN)]
         listen: std::net::SocketAddr,
     },
+    /// List queued comments with their article, parent, signals and history.
+    List {
+        #[arg(long, default_value = "pending", value_parser = ["pending", "spam", "rejected"])]
+        status: String,
+        /// Only this article's (its slug).
+        #[arg(long)]
+        article: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a queued comment as the page will show it.
+    Show { id: String },
+    /// Publish comments into content/comments/ (a reply's parent must be published first).
+    Approve {
+        ids: Vec<String>,
+        /// Approve every pending comment of a commenter approved before (same name and email).
+        #[arg(long, conflicts_with = "ids")]
+        trusted: bool,
+        /// Build the site afterwards.
+        #[arg(long)]
+        build: bool,
+        /// Commit each approved comment to git.
+        #[arg(long)]
+        commit: bool,
+    },
+    /// Move comments to the rejected shelf.
+    Reject {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Move comments to the spam shelf.
+    Spam {
+        #[arg(required = true)]
+        ids: Vec<String>,
+        /// Block their email address and subnet from now on.
+        #[arg(long)]
+        block: bool,
+    },
+    /// Publish a staff reply (its Markdown on standard input) to a published comment.
+    Reply {
+        id: String,
+        /// The article's slug, when comments of several articles have this id.
+        #[arg(long)]
+        article: Option<String>,
+        /// The site author replying (a file stem under content/authors/).
+        #[arg(long = "as")]
+        author: String,
+    },
+    /// Anonymise (or delete) every comment by one email address, published or queued.
+    Erase {
+        #[arg(
+            long,
+            conflicts_with = "email_hash",
+            required_unless_present = "email_hash"
+        )]
+        email: Option<String>,
+        #[arg(long)]
+        email_hash: Option<String>,
+        /// Delete the comments instead (their replies move up a level).
+        #[arg(long)]
+        delete: bool,
+    },
+    /// Remove spam and rejected comments older than this (30d, 12h, 2w).
+    Purge {
+        #[arg(long, default_value = "30d")]
+        older_than: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -287,9 +356,126 @@ fn new(
 
 /// Prints the files `new` or `init` wrote, or its error.
 fn comments(what: Comments, root: &std::path::Path) -> Result<(), Error> {
-    match what {
-        Comments::Serve { listen } => sitrep::comments::serve(root, listen),
+    use sitrep::comments::moderate::{self, Desk};
+    let now = sitrep::build_clock()?;
+    let show = |paths: Vec<PathBuf>, verb: &str| {
+        for path in paths {
+            println!("{verb} {}", path.display());
+        }
+    };
+    if let Comments::Serve { listen } = what {
+        return sitrep::comments::serve(root, listen);
     }
+    let mut desk = Desk::open(root, now)?;
+    match what {
+        Comments::Serve { .. } => unreachable!("handled above"),
+        Comments::List {
+            status,
+            article,
+            json,
+        } => {
+            let status = sitrep::comments::queue::SHELVES
+                .into_iter()
+                .find(|s| *s == status)
+                .unwrap_or("pending");
+            print!(
+                "{}",
+                moderate::list(&desk, status, article.as_deref(), json)
+            );
+        }
+        Comments::Show { id } => print!("{}", moderate::show(&desk, &id)?),
+        Comments::Approve {
+            ids,
+            trusted,
+            build,
+            commit,
+        } => {
+            let ids = if trusted {
+                moderate::trusted(&desk)
+            } else {
+                moderate::unique(ids)
+            };
+            if ids.is_empty() {
+                println!("nothing to approve");
+                return Ok(());
+            }
+            show(moderate::approve(&mut desk, &ids, commit)?, "published");
+            if build {
+                let report = sitrep::build(&BuildOptions {
+                    now,
+                    ..BuildOptions::new(root)
+                })?;
+                print_warnings(&report.warnings);
+                println!(
+                    "built {} pages in {} ms",
+                    report.pages,
+                    report.elapsed.as_millis()
+                );
+            }
+        }
+        Comments::Reject { ids, reason } => show(
+            moderate::shelve(
+                &desk,
+                &moderate::unique(ids),
+                "rejected",
+                reason.as_deref(),
+                false,
+            )?,
+            "rejected",
+        ),
+        Comments::Spam { ids, block } => show(
+            moderate::shelve(&desk, &moderate::unique(ids), "spam", None, block)?,
+            "marked as spam",
+        ),
+        Comments::Reply {
+            id,
+            article,
+            author,
+        } => {
+            let mut body = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut body).map_err(|source| {
+                Error::Io {
+                    path: PathBuf::from("(standard input)"),
+                    source,
+                }
+            })?;
+            show(
+                vec![moderate::reply(
+                    &desk,
+                    &id,
+                    article.as_deref(),
+                    &author,
+                    &body,
+                    now,
+                )?],
+                "published",
+            );
+        }
+        Comments::Erase {
+            email,
+            email_hash,
+            delete,
+        } => {
+            let hash = match (email, email_hash) {
+                (Some(email), _) => sitrep_intake::guard::email_hash(&email),
+                (None, Some(hash)) => hash,
+                (None, None) => unreachable!("clap requires one"),
+            };
+            let touched = moderate::erase(&desk, &hash, delete)?;
+            let verb = if delete {
+                "deleted or re-parented"
+            } else {
+                "anonymised"
+            };
+            show(touched, verb);
+            println!("git history still holds the old text: rewrite it too if the law requires");
+        }
+        Comments::Purge { older_than } => {
+            let before = now - moderate::parse_age(&older_than)?;
+            show(moderate::purge(&desk, before)?, "removed");
+        }
+    }
+    Ok(())
 }
 
 fn written(result: Result<Vec<PathBuf>, Error>) -> ExitCode {

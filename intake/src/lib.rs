@@ -77,6 +77,8 @@ pub struct Intake {
     recent: Mutex<Recent>,
     /// The queue's secret, for hashing subnets.
     secret: Vec<u8>,
+    /// `<queue>/blocklist` as last read, and when it was changed then.
+    blocklist: Mutex<(Option<std::time::SystemTime>, HashSet<String>)>,
 }
 
 /// What became of a post.
@@ -114,6 +116,7 @@ impl Intake {
             queue,
             recent: Mutex::new(Recent::default()),
             secret,
+            blocklist: Mutex::new((None, HashSet::new())),
         })
     }
 
@@ -185,7 +188,8 @@ impl Intake {
                 why: "the moderation queue is full",
             };
         }
-        let (shelf, signals) = self.signals(post);
+        let subnet = guard::subnet_hash(&self.secret, client);
+        let (shelf, signals) = self.signals(post, email_hash.as_deref(), &subnet);
         let front = Front {
             author: &post.name,
             date: queue::toml_time(now),
@@ -193,7 +197,6 @@ impl Intake {
             website: post.website.as_deref(),
             email_hash: email_hash.as_deref(),
         };
-        let subnet = guard::subnet_hash(&self.secret, client);
         let sidecar = Sidecar {
             received: queue::toml_time(now),
             subnet: &subnet,
@@ -213,8 +216,33 @@ impl Intake {
         self.recent.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Whether the moderators blocked this email hash or subnet (`sitrep comments spam
+    /// --block` writes `email <hash>` and `subnet <hash>` lines). Read again when it changes.
+    fn blocked(&self, email_hash: Option<&str>, subnet: &str) -> bool {
+        let path = self.queue.dir().join("blocklist");
+        let changed = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let mut list = self.blocklist.lock().unwrap_or_else(|e| e.into_inner());
+        if list.0 != changed {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            *list = (
+                changed,
+                text.lines().map(|l| l.trim().to_string()).collect(),
+            );
+        }
+        email_hash.is_some_and(|hash| list.1.contains(&format!("email {hash}")))
+            || list.1.contains(&format!("subnet {subnet}"))
+    }
+
     /// Where a comment goes, and why it is held for a closer look.
-    fn signals(&self, post: &Submission) -> (Shelf, Vec<String>) {
+    fn signals(
+        &self,
+        post: &Submission,
+        email_hash: Option<&str>,
+        subnet: &str,
+    ) -> (Shelf, Vec<String>) {
+        if self.blocked(email_hash, subnet) {
+            return (Shelf::Spam, vec!["blocked sender".to_string()]);
+        }
         let haystack = format!(
             "{}\n{}\n{}\n{}",
             post.name,

@@ -4,6 +4,9 @@
 //! false` and `close_after_days` all hold, and an approved comment is a valid parent as soon as
 //! its file lands in `content/`, since the site is read again on every change.
 
+pub mod moderate;
+pub mod queue;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -777,3 +777,214 @@ fn the_form_carries_the_traps_and_the_page_has_the_held_notice() {
     assert!(css.contains(".comment-held{display:none"));
     assert!(css.contains(".comment-held:target{display:block}"));
 }
+
+/// Runs `sitrep comments ARGS` on the site; (exit code, stdout, stderr).
+fn moderate(site: &TestSite, args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .arg("comments")
+        .args(args)
+        .arg("--root")
+        .arg(site.root())
+        .env("SOURCE_DATE_EPOCH", "1796212800")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The id of the one queued comment whose body starts with `text`.
+fn queued_id(intake: &Intake, text: &str) -> String {
+    let found: Vec<String> = intake
+        .comments()
+        .into_iter()
+        .filter(|(_, body)| {
+            body.split("+++\n")
+                .nth(2)
+                .is_some_and(|b| b.starts_with(text))
+        })
+        .map(|(path, _)| path.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(found.len(), 1, "{text}: {found:?}");
+    found[0].clone()
+}
+
+#[test]
+fn moderation_end_to_end_parents_first_then_built_nested() {
+    let intake = Intake::start("");
+    let post = |name: &str, text: &str, client: &str| {
+        let answer = intake.post_as(
+            "application/x-www-form-urlencoded",
+            &form(&[
+                ("name", name),
+                ("email", "ann@example.org"),
+                ("comment", text),
+                ("slug", "frigate"),
+            ]),
+            &[("X-Forwarded-For", client)],
+        );
+        assert_eq!(answer.status, 303, "{}", answer.body);
+    };
+    post("Ann", "The parent comment.", "198.51.100.1");
+    let parent = queued_id(&intake, "The parent comment.");
+    // A reply to a comment still in the queue (as an import files them), written by hand.
+    let reply_id = format!("{parent}-r");
+    let pending = intake.site.root().join("moderation/pending/frigate");
+    std::fs::write(
+        pending.join(format!("{reply_id}.md")),
+        format!("+++\nauthor = \"Bo\"\ndate = 2026-11-30T10:00:00Z\nparent = \"{parent}\"\n+++\nThe reply.\n"),
+    )
+    .unwrap();
+
+    let (code, listed, _) = moderate(&intake.site, &["list"], "");
+    assert_eq!(code, 0);
+    assert!(
+        listed.contains(&parent) && listed.contains(&reply_id),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("in reply to Ann (pending): The parent comment."),
+        "{listed}"
+    );
+
+    let (code, _, err) = moderate(&intake.site, &["approve", &reply_id], "");
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("approve `{parent}` first")), "{err}");
+    assert!(pending.join(format!("{reply_id}.md")).exists());
+
+    let (code, out, err) = moderate(
+        &intake.site,
+        &["approve", &reply_id, &parent, "--build"],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("built"), "{out}");
+    assert!(intake.comments().is_empty());
+    let built = intake.site.build();
+    let page = built.page("/frigate/");
+    assert!(page.comment(&reply_id).is_inside(&parent));
+    assert_eq!(
+        page.comment(&parent).0.value().id(),
+        Some(format!("comment-{parent}").as_str())
+    );
+    // The intake read the site again: the approved comment may now be replied to.
+    let started = std::time::Instant::now();
+    let mut n = 0;
+    loop {
+        n += 1;
+        let answer = intake.post_as(
+            "application/x-www-form-urlencoded",
+            &form(&[
+                ("name", "Cy"),
+                ("comment", &format!("Reply {n}.")),
+                ("slug", "frigate"),
+                ("parent", &parent),
+            ]),
+            &[("X-Forwarded-For", &format!("192.0.2.{n}"))],
+        );
+        if answer.status == 303 {
+            break;
+        }
+        assert_eq!(answer.status, 400, "{}", answer.body);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the intake did not see the approval"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let cy = queued_id(&intake, &format!("Reply {n}."));
+    moderate(&intake.site, &["reject", &cy, "--reason", "test"], "");
+    let log = std::fs::read_to_string(intake.site.root().join("moderation/log.jsonl")).unwrap();
+    assert_eq!(
+        log.lines()
+            .filter(|l| l.contains("\"act\":\"approve\""))
+            .count(),
+        2
+    );
+
+    // A second comment by the same reader waits in the queue; erase finds both.
+    post("Ann", "Another thought.", "198.51.100.2");
+    let (code, listed, _) = moderate(&intake.site, &["list", "--json"], "");
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(json[0]["approved_before"], serde_json::Value::Bool(true));
+    let (code, out, err) = moderate(&intake.site, &["erase", "--email", "Ann@Example.org"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("git history"), "{out}");
+    let published = std::fs::read_to_string(
+        intake
+            .site
+            .root()
+            .join(format!("content/comments/frigate/{parent}.md")),
+    )
+    .unwrap();
+    assert!(
+        published.contains("author = \"Anonymous\"") && !published.contains("email_hash"),
+        "{published}"
+    );
+    let queued: Vec<_> = (intake.comments().into_iter())
+        .filter(|(p, _)| p.starts_with("pending"))
+        .collect();
+    assert_eq!(queued.len(), 1);
+    assert!(queued[0].1.contains("Anonymous") && !queued[0].1.contains("email_hash"));
+}
+
+#[test]
+fn a_blocked_sender_goes_to_spam_and_a_staff_reply_is_published() {
+    let intake = Intake::start("");
+    let post = |text: &str| {
+        intake.post_as(
+            "application/x-www-form-urlencoded",
+            &form(&[
+                ("name", "Troll"),
+                ("email", "t@example.org"),
+                ("comment", text),
+                ("slug", "frigate"),
+            ]),
+            &[("X-Forwarded-For", "203.0.113.9")],
+        )
+    };
+    assert_eq!(post("First provocation.").status, 303);
+    let id = queued_id(&intake, "First provocation.");
+    let (code, _, err) = moderate(&intake.site, &["spam", &id, "--block"], "");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(post("Second provocation.").status, 303);
+    let spam: Vec<PathBuf> = intake.comments().into_iter().map(|(p, _)| p).collect();
+    assert!(
+        spam.iter().all(|p| p.starts_with("spam/frigate")),
+        "{spam:?}"
+    );
+    assert_eq!(spam.len(), 2);
+
+    let (code, out, err) = moderate(
+        &intake.site,
+        &["reply", "c1", "--article", "frigate", "--as", "ann-author"],
+        "Thank you.\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("published"), "{out}");
+    let built = intake.site.build();
+    let page = built.page("/frigate/");
+    let staff: Vec<_> = page.all("li.comment.by-staff, li.comment.by-article-author");
+    assert!(
+        staff
+            .iter()
+            .any(|li| li.text().collect::<String>().contains("Thank you.")),
+        "the staff reply is on the page: {:?}\n{}",
+        page.comment_ids(),
+        page.text
+    );
+}
