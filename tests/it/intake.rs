@@ -988,3 +988,45 @@ fn a_blocked_sender_goes_to_spam_and_a_staff_reply_is_published() {
         page.text
     );
 }
+
+/// Two intake processes may share one queue folder (two hosts behind one balancer, or a
+/// restart overlapping the old process): ids are unique across them and every write is whole,
+/// so concurrent posts to both lose nothing and double nothing.
+#[test]
+fn two_intakes_on_one_queue_lose_and_double_nothing() {
+    let one = Intake::start("");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let (_, two) = sitrep::comments::start(&one.site.root(), listener).unwrap();
+    let urls = [one.url.clone(), format!("http://{}/comment", two.address)];
+    let agent = &one.agent;
+    std::thread::scope(|scope| {
+        for i in 0..60 {
+            let url = &urls[i % 2];
+            scope.spawn(move || {
+                let body = form(&[
+                    ("name", &format!("Reader {i}")),
+                    ("comment", &format!("Shared queue, comment {i}.")),
+                    ("slug", "budget"),
+                ]);
+                let response = agent
+                    .post(url)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("X-Forwarded-For", &format!("10.9.{i}.1"))
+                    .send(&body)
+                    .unwrap();
+                assert_eq!(response.status().as_u16(), 303);
+            });
+        }
+    });
+    let mut numbers: Vec<usize> = one
+        .comments()
+        .iter()
+        .map(|(_, text)| {
+            let tail = text.rsplit("comment ").next().unwrap();
+            tail.trim().trim_end_matches('.').parse().unwrap()
+        })
+        .collect();
+    numbers.sort();
+    assert_eq!(numbers, (0..60).collect::<Vec<_>>());
+    two.stop();
+}
