@@ -130,8 +130,27 @@ impl Queue {
         let folder = self.dir.join(shelf.folder()).join(slug);
         std::fs::create_dir_all(&folder)?;
         let sidecar = toml::to_string(sidecar).expect("strings and a date serialize");
-        write_whole(&folder, &format!("{id}.toml"), sidecar.as_bytes())?;
-        let path = write_whole(&folder, &format!("{id}.md"), comment.as_bytes())?;
+        // Both written aside, the comment's data synced; renamed sidecar first; then one sync
+        // of the folder makes both names durable. The sidecar's own data is not synced: after
+        // a crash it may be empty, and a comment without its notes is still a whole comment.
+        let sidecar_aside = write_aside(&folder, &format!("{id}.toml"), sidecar.as_bytes(), false)?;
+        let comment_aside =
+            match write_aside(&folder, &format!("{id}.md"), comment.as_bytes(), true) {
+                Ok(aside) => aside,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&sidecar_aside);
+                    return Err(e);
+                }
+            };
+        let path = folder.join(format!("{id}.md"));
+        let renamed = std::fs::rename(&sidecar_aside, folder.join(format!("{id}.toml")))
+            .and_then(|()| std::fs::rename(&comment_aside, &path))
+            .and_then(|()| std::fs::File::open(&folder)?.sync_all());
+        if let Err(e) = renamed {
+            let _ = std::fs::remove_file(&sidecar_aside);
+            let _ = std::fs::remove_file(&comment_aside);
+            return Err(e);
+        }
         if shelf == Shelf::Pending {
             self.pending.fetch_add(1, Ordering::Relaxed);
         }
@@ -139,25 +158,25 @@ impl Queue {
     }
 }
 
-/// Writes `bytes` to `folder/name` so the name only ever holds the whole of them: written to a
-/// dot-file beside it, synced, renamed, and the rename synced.
-fn write_whole(folder: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+/// Writes `bytes` to a dot-file beside `folder/name` (which no reader of the queue opens),
+/// syncing its data if asked; the caller renames it into place.
+fn write_aside(folder: &Path, name: &str, bytes: &[u8], sync: bool) -> std::io::Result<PathBuf> {
     let aside = folder.join(format!(".{name}.{}.part", random_hex(4)));
-    let target = folder.join(name);
     let result = (|| {
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&aside)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&aside, &target)?;
-        std::fs::File::open(folder)?.sync_all()
+        if sync { file.sync_data() } else { Ok(()) }
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&aside);
+    match result {
+        Ok(()) => Ok(aside),
+        Err(e) => {
+            let _ = std::fs::remove_file(&aside);
+            Err(e)
+        }
     }
-    result.map(|()| target)
 }
 
 /// The `.md` files one level below `dir`'s folders, dot-files (half-written ones) aside.

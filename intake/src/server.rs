@@ -21,6 +21,9 @@ use crate::form;
 use crate::pages::refusal;
 use crate::{Intake, Outcome};
 
+/// Decisions (and their synced writes) under way at once.
+static WRITERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(64);
+
 /// Largest body taken: SPEC's 64 KiB.
 pub const MAX_BODY: usize = 64 * 1024;
 /// Open connections at once.
@@ -256,6 +259,18 @@ async fn submit(
     let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
     let client = crate::guard::client(peer.ip(), forwarded, &intake.settings().trusted_proxies);
     let now = chrono::Utc::now();
+    // A few decisions at once (each ends in a synced write): more would only queue in the
+    // disk, each on a thread of its own.
+    let Ok(_turn) = WRITERS.acquire().await else {
+        let message = "Your comment could not be saved just now; please try again in a minute.";
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Comment not saved",
+            message,
+            &parsed.text,
+            &home,
+        );
+    };
     let worker = intake.clone();
     let decided = tokio::task::spawn_blocking(move || {
         let outcome = worker.accept(&post, client, now);
