@@ -89,14 +89,31 @@ pub fn comment_file(front: &Front, body: &str) -> String {
 pub struct Queue {
     dir: PathBuf,
     pending: AtomicUsize,
+    /// To the writer thread, which files comments in batches (see [`writer`]).
+    jobs: std::sync::mpsc::Sender<Job>,
+}
+
+/// One comment to file, and where to say how it went.
+struct Job {
+    folder: PathBuf,
+    id: String,
+    comment: Vec<u8>,
+    sidecar: Vec<u8>,
+    done: std::sync::mpsc::SyncSender<std::io::Result<PathBuf>>,
 }
 
 impl Queue {
     pub fn open(dir: &Path) -> std::io::Result<Queue> {
         std::fs::create_dir_all(dir.join("pending"))?;
+        let (jobs, inbox) = std::sync::mpsc::channel();
+        let root = dir.to_path_buf();
+        std::thread::Builder::new()
+            .name("sitrep-queue".to_string())
+            .spawn(move || writer(&root, inbox))?;
         let queue = Queue {
             dir: dir.to_path_buf(),
             pending: AtomicUsize::new(0),
+            jobs,
         };
         queue.recount();
         Ok(queue)
@@ -117,8 +134,8 @@ impl Queue {
         count
     }
 
-    /// Files a comment: its sidecar, then the comment itself, each complete on disk before the
-    /// next step. `slug` and `id` are names the caller made or looked up, never a reader's.
+    /// Files a comment and its sidecar, returning once the comment is whole on disk under its
+    /// name. `slug` and `id` are names the caller made or looked up, never a reader's.
     pub fn put(
         &self,
         shelf: Shelf,
@@ -127,30 +144,19 @@ impl Queue {
         comment: &str,
         sidecar: &Sidecar,
     ) -> std::io::Result<PathBuf> {
-        let folder = self.dir.join(shelf.folder()).join(slug);
-        std::fs::create_dir_all(&folder)?;
-        let sidecar = toml::to_string(sidecar).expect("strings and a date serialize");
-        // Both written aside, the comment's data synced; renamed sidecar first; then one sync
-        // of the folder makes both names durable. The sidecar's own data is not synced: after
-        // a crash it may be empty, and a comment without its notes is still a whole comment.
-        let sidecar_aside = write_aside(&folder, &format!("{id}.toml"), sidecar.as_bytes(), false)?;
-        let comment_aside =
-            match write_aside(&folder, &format!("{id}.md"), comment.as_bytes(), true) {
-                Ok(aside) => aside,
-                Err(e) => {
-                    let _ = std::fs::remove_file(&sidecar_aside);
-                    return Err(e);
-                }
-            };
-        let path = folder.join(format!("{id}.md"));
-        let renamed = std::fs::rename(&sidecar_aside, folder.join(format!("{id}.toml")))
-            .and_then(|()| std::fs::rename(&comment_aside, &path))
-            .and_then(|()| std::fs::File::open(&folder)?.sync_all());
-        if let Err(e) = renamed {
-            let _ = std::fs::remove_file(&sidecar_aside);
-            let _ = std::fs::remove_file(&comment_aside);
-            return Err(e);
-        }
+        let (done, result) = std::sync::mpsc::sync_channel(1);
+        let job = Job {
+            folder: self.dir.join(shelf.folder()).join(slug),
+            id: id.to_string(),
+            comment: comment.as_bytes().to_vec(),
+            sidecar: toml::to_string(sidecar)
+                .expect("strings and a date serialize")
+                .into_bytes(),
+            done,
+        };
+        let gone = || std::io::Error::other("the queue's writer has stopped");
+        self.jobs.send(job).map_err(|_| gone())?;
+        let path = result.recv().map_err(|_| gone())??;
         if shelf == Shelf::Pending {
             self.pending.fetch_add(1, Ordering::Relaxed);
         }
@@ -158,18 +164,107 @@ impl Queue {
     }
 }
 
-/// Writes `bytes` to a dot-file beside `folder/name` (which no reader of the queue opens),
-/// syncing its data if asked; the caller renames it into place.
-fn write_aside(folder: &Path, name: &str, bytes: &[u8], sync: bool) -> std::io::Result<PathBuf> {
+/// The writer thread: takes every comment waiting, writes each aside under a dot-name, makes
+/// the whole batch durable with one sync, renames each into place (sidecar first), and syncs
+/// again so the names are durable too, before anyone is told. Under load, a batch of twenty
+/// costs two syncs instead of forty; alone, a comment costs two.
+fn writer(root: &Path, inbox: std::sync::mpsc::Receiver<Job>) {
+    while let Ok(first) = inbox.recv() {
+        let mut batch = vec![first];
+        while batch.len() < 256 {
+            match inbox.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let staged: Vec<std::io::Result<(PathBuf, PathBuf)>> = batch.iter().map(stage).collect();
+        let durable = sync_everything(root, &staged);
+        let mut results = Vec::with_capacity(batch.len());
+        for (job, staged) in batch.iter().zip(staged) {
+            let result = match (staged, &durable) {
+                (Ok((sidecar, comment)), Ok(())) => {
+                    let path = job.folder.join(format!("{}.md", job.id));
+                    let moved =
+                        std::fs::rename(&sidecar, job.folder.join(format!("{}.toml", job.id)))
+                            .and_then(|()| std::fs::rename(&comment, &path));
+                    if moved.is_err() {
+                        let _ = std::fs::remove_file(&sidecar);
+                        let _ = std::fs::remove_file(&comment);
+                    }
+                    moved.map(|()| path)
+                }
+                (Ok((sidecar, comment)), Err(e)) => {
+                    let _ = std::fs::remove_file(&sidecar);
+                    let _ = std::fs::remove_file(&comment);
+                    Err(std::io::Error::new(e.kind(), e.to_string()))
+                }
+                (Err(e), _) => Err(e),
+            };
+            results.push(result);
+        }
+        let named = sync_everything(root, &[]);
+        for (job, result) in batch.into_iter().zip(results) {
+            let result = match (result, &named) {
+                (Ok(path), Ok(())) => Ok(path),
+                (Ok(_), Err(e)) => Err(std::io::Error::new(e.kind(), e.to_string())),
+                (Err(e), _) => Err(e),
+            };
+            let _ = job.done.send(result);
+        }
+    }
+}
+
+/// Writes a job's two files aside: (sidecar, comment).
+fn stage(job: &Job) -> std::io::Result<(PathBuf, PathBuf)> {
+    std::fs::create_dir_all(&job.folder)?;
+    let sidecar = write_aside(&job.folder, &format!("{}.toml", job.id), &job.sidecar)?;
+    match write_aside(&job.folder, &format!("{}.md", job.id), &job.comment) {
+        Ok(comment) => Ok((sidecar, comment)),
+        Err(e) => {
+            let _ = std::fs::remove_file(&sidecar);
+            Err(e)
+        }
+    }
+}
+
+/// Makes everything written so far on the queue's file system durable: `syncfs` on Linux; each
+/// staged file and folder elsewhere.
+#[cfg(target_os = "linux")]
+fn sync_everything(root: &Path, _: &[std::io::Result<(PathBuf, PathBuf)>]) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let dir = std::fs::File::open(root)?;
+    // SAFETY: a valid open file descriptor, for the duration of the call.
+    if unsafe { libc::syncfs(dir.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_everything(
+    root: &Path,
+    staged: &[std::io::Result<(PathBuf, PathBuf)>],
+) -> std::io::Result<()> {
+    for (sidecar, comment) in staged.iter().flatten() {
+        std::fs::File::open(comment)?.sync_all()?;
+        std::fs::File::open(sidecar)?.sync_all()?;
+        if let Some(folder) = comment.parent() {
+            std::fs::File::open(folder)?.sync_all()?;
+        }
+    }
+    std::fs::File::open(root)?.sync_all()
+}
+
+/// Writes `bytes` to a dot-file beside `folder/name`, which no reader of the queue opens; the
+/// writer renames it into place once it is durable.
+fn write_aside(folder: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
     let aside = folder.join(format!(".{name}.{}.part", random_hex(4)));
-    let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&aside)?;
-        file.write_all(bytes)?;
-        if sync { file.sync_data() } else { Ok(()) }
-    })();
+    let result = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&aside)
+        .and_then(|mut file| file.write_all(bytes));
     match result {
         Ok(()) => Ok(aside),
         Err(e) => {
