@@ -164,52 +164,76 @@ impl Queue {
     }
 }
 
-/// The writer thread: takes every comment waiting, writes each aside under a dot-name, makes
-/// the whole batch durable with one sync, renames each into place (sidecar first), and syncs
-/// again so the names are durable too, before anyone is told. Under load, a batch of twenty
-/// costs two syncs instead of forty; alone, a comment costs two.
+/// The writer thread, a pipeline of one sync a round: each round renames the comments whose
+/// data the last round made durable, writes the newly arrived ones aside under dot-names, and
+/// syncs once, which makes both the renames and the new data durable; then the renamed ones are
+/// answered. Under load, twenty comments cost one sync; a comment alone costs two.
 fn writer(root: &Path, inbox: std::sync::mpsc::Receiver<Job>) {
-    while let Ok(first) = inbox.recv() {
-        let mut batch = vec![first];
-        while batch.len() < 256 {
+    type Staged = (PathBuf, PathBuf);
+    let mut durable: Vec<(Job, Staged)> = Vec::new();
+    loop {
+        let mut arrived = Vec::new();
+        if durable.is_empty() {
+            match inbox.recv() {
+                Ok(job) => arrived.push(job),
+                Err(_) => return,
+            }
+        }
+        while arrived.len() < 256 {
             match inbox.try_recv() {
-                Ok(job) => batch.push(job),
+                Ok(job) => arrived.push(job),
                 Err(_) => break,
             }
         }
-        let staged: Vec<std::io::Result<(PathBuf, PathBuf)>> = batch.iter().map(stage).collect();
-        let durable = sync_everything(root, &staged);
-        let mut results = Vec::with_capacity(batch.len());
-        for (job, staged) in batch.iter().zip(staged) {
-            let result = match (staged, &durable) {
-                (Ok((sidecar, comment)), Ok(())) => {
-                    let path = job.folder.join(format!("{}.md", job.id));
-                    let moved =
-                        std::fs::rename(&sidecar, job.folder.join(format!("{}.toml", job.id)))
-                            .and_then(|()| std::fs::rename(&comment, &path));
-                    if moved.is_err() {
-                        let _ = std::fs::remove_file(&sidecar);
-                        let _ = std::fs::remove_file(&comment);
-                    }
-                    moved.map(|()| path)
+        let renamed: Vec<(Job, std::io::Result<PathBuf>)> = durable
+            .drain(..)
+            .map(|(job, (sidecar, comment))| {
+                let path = job.folder.join(format!("{}.md", job.id));
+                let moved = std::fs::rename(&sidecar, job.folder.join(format!("{}.toml", job.id)))
+                    .and_then(|()| std::fs::rename(&comment, &path));
+                if moved.is_err() {
+                    let _ = std::fs::remove_file(&sidecar);
+                    let _ = std::fs::remove_file(&comment);
                 }
+                (job, moved.map(|()| path))
+            })
+            .collect();
+        let staged: Vec<(Job, std::io::Result<Staged>)> = arrived
+            .into_iter()
+            .map(|job| {
+                let staged = stage(&job);
+                (job, staged)
+            })
+            .collect();
+        let files: Vec<&Path> = (staged.iter())
+            .filter_map(|(_, s)| s.as_ref().ok())
+            .flat_map(|(sidecar, comment)| [sidecar.as_path(), comment.as_path()])
+            .collect();
+        let folders: Vec<&Path> = renamed
+            .iter()
+            .map(|(job, _)| job.folder.as_path())
+            .collect();
+        let synced = sync_everything(root, &files, &folders);
+        let failed = |e: &std::io::Error| std::io::Error::new(e.kind(), e.to_string());
+        for (job, result) in renamed {
+            let result = match &synced {
+                Ok(()) => result,
+                Err(e) => result.and(Err(failed(e))),
+            };
+            let _ = job.done.send(result);
+        }
+        for (job, staged) in staged {
+            match (staged, &synced) {
+                (Ok(staged), Ok(())) => durable.push((job, staged)),
                 (Ok((sidecar, comment)), Err(e)) => {
                     let _ = std::fs::remove_file(&sidecar);
                     let _ = std::fs::remove_file(&comment);
-                    Err(std::io::Error::new(e.kind(), e.to_string()))
+                    let _ = job.done.send(Err(failed(e)));
                 }
-                (Err(e), _) => Err(e),
-            };
-            results.push(result);
-        }
-        let named = sync_everything(root, &[]);
-        for (job, result) in batch.into_iter().zip(results) {
-            let result = match (result, &named) {
-                (Ok(path), Ok(())) => Ok(path),
-                (Ok(_), Err(e)) => Err(std::io::Error::new(e.kind(), e.to_string())),
-                (Err(e), _) => Err(e),
-            };
-            let _ = job.done.send(result);
+                (Err(e), _) => {
+                    let _ = job.done.send(Err(e));
+                }
+            }
         }
     }
 }
@@ -227,10 +251,10 @@ fn stage(job: &Job) -> std::io::Result<(PathBuf, PathBuf)> {
     }
 }
 
-/// Makes everything written so far on the queue's file system durable: `syncfs` on Linux; each
-/// staged file and folder elsewhere.
+/// Makes everything written so far durable: `syncfs` on Linux (one call for the whole batch);
+/// elsewhere each of `files`, each of `folders` and the queue folder in turn.
 #[cfg(target_os = "linux")]
-fn sync_everything(root: &Path, _: &[std::io::Result<(PathBuf, PathBuf)>]) -> std::io::Result<()> {
+fn sync_everything(root: &Path, _files: &[&Path], _folders: &[&Path]) -> std::io::Result<()> {
     use std::os::fd::AsRawFd;
     let dir = std::fs::File::open(root)?;
     // SAFETY: a valid open file descriptor, for the duration of the call.
@@ -242,16 +266,9 @@ fn sync_everything(root: &Path, _: &[std::io::Result<(PathBuf, PathBuf)>]) -> st
 }
 
 #[cfg(not(target_os = "linux"))]
-fn sync_everything(
-    root: &Path,
-    staged: &[std::io::Result<(PathBuf, PathBuf)>],
-) -> std::io::Result<()> {
-    for (sidecar, comment) in staged.iter().flatten() {
-        std::fs::File::open(comment)?.sync_all()?;
-        std::fs::File::open(sidecar)?.sync_all()?;
-        if let Some(folder) = comment.parent() {
-            std::fs::File::open(folder)?.sync_all()?;
-        }
+fn sync_everything(root: &Path, files: &[&Path], folders: &[&Path]) -> std::io::Result<()> {
+    for path in files.iter().chain(folders) {
+        std::fs::File::open(path)?.sync_all()?;
     }
     std::fs::File::open(root)?.sync_all()
 }

@@ -1102,14 +1102,14 @@ fn show_commit_and_purge() {
         })
         .unwrap();
     assert_eq!(code, 0, "{err}");
+    // One commit per comment, oldest id first (so the newest commit is the last id).
     let log = git(&["log", "--format=%s"]);
-    assert_eq!(
-        log.lines().take(2).collect::<Vec<_>>(),
-        [
-            format!("Approve comment {second} on budget"),
-            format!("Approve comment {first} on budget")
-        ]
-    );
+    let mut ids = [first.clone(), second.clone()];
+    ids.sort();
+    let expected: Vec<String> = (ids.iter().rev())
+        .map(|id| format!("Approve comment {id} on budget"))
+        .collect();
+    assert_eq!(log.lines().take(2).collect::<Vec<_>>(), expected);
 
     // Spam from long ago is purged; today's stays.
     let spam = intake.site.root().join("moderation/spam/budget");
