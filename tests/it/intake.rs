@@ -1135,3 +1135,25 @@ fn show_commit_and_purge() {
     assert!(!spam.join("old.md").exists() && !spam.join("old.toml").exists());
     assert!(spam.join("new.md").exists());
 }
+
+/// `erase --delete`: the reader's comments go, and replies to them move up a level (to the
+/// deleted comment's own parent), so the thread still builds.
+#[test]
+fn erase_with_delete_moves_replies_up_a_level() {
+    let s = site("basic");
+    let hash = sitrep_intake::guard::email_hash("gone@example.org");
+    s.file(
+        "content/comments/frigate/e1.md",
+        &format!("+++\nauthor = \"Gone\"\ndate = 2026-11-22T10:00:00Z\nparent = \"c1\"\nemail_hash = \"{hash}\"\n+++\nTo be erased.\n"),
+    );
+    s.file(
+        "content/comments/frigate/e2.md",
+        "+++\nauthor = \"Stays\"\ndate = 2026-11-22T11:00:00Z\nparent = \"e1\"\n+++\nA reply that stays.\n",
+    );
+    let (code, out, err) = moderate(&s, &["erase", "--email-hash", &hash, "--delete"], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("git history"), "{out}");
+    assert!(!s.root().join("content/comments/frigate/e1.md").exists());
+    let page = s.build().page("/frigate/");
+    assert_eq!(page.comment("e2").shown_under().as_deref(), Some("c1"));
+}
