@@ -341,13 +341,7 @@ fn new(
             author,
             parent,
         } => {
-            let mut body = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut body).map_err(|source| {
-                Error::Io {
-                    path: PathBuf::from("(standard input)"),
-                    source,
-                }
-            })?;
+            let body = read_stdin()?;
             scaffold::new_comment(root, &article, &author, parent.as_deref(), &body, now)
         }
     };
@@ -432,13 +426,7 @@ fn comments(what: Comments, root: &std::path::Path) -> Result<(), Error> {
             article,
             author,
         } => {
-            let mut body = String::new();
-            std::io::Read::read_to_string(&mut std::io::stdin(), &mut body).map_err(|source| {
-                Error::Io {
-                    path: PathBuf::from("(standard input)"),
-                    source,
-                }
-            })?;
+            let body = read_stdin()?;
             show(
                 vec![moderate::reply(
                     &desk,
@@ -476,6 +464,18 @@ fn comments(what: Comments, root: &std::path::Path) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// A comment or reply body, from standard input.
+fn read_stdin() -> Result<String, Error> {
+    let mut body = String::new();
+    std::io::Read::read_to_string(&mut std::io::stdin(), &mut body).map_err(|source| {
+        Error::Io {
+            path: PathBuf::from("(standard input)"),
+            source,
+        }
+    })?;
+    Ok(body)
 }
 
 fn written(result: Result<Vec<PathBuf>, Error>) -> ExitCode {

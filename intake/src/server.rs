@@ -26,6 +26,8 @@ static WRITERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(64);
 
 /// Largest body taken: SPEC's 64 KiB.
 pub const MAX_BODY: usize = 64 * 1024;
+/// How much of a too-long body is read anyway, so the sender gets its answer.
+const DRAIN_LIMIT: usize = 1024 * 1024;
 /// Open connections at once.
 const MAX_CONNECTIONS: usize = 1024;
 const HEAD_LIMIT: usize = 16 * 1024;
@@ -225,12 +227,15 @@ async fn submit(
             &home,
         )
     };
-    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+    // A body a little too long is read to its end (and thrown away) before the answer, so the
+    // browser, still sending, sees the 413 rather than a broken connection; a huge one is not.
+    if declared.is_some_and(|n| n > DRAIN_LIMIT as u64) {
         return too_long();
     }
-    let bytes = match tokio::time::timeout(BODY_TIME, axum::body::to_bytes(body, MAX_BODY)).await {
-        Ok(Ok(bytes)) => bytes,
-        Ok(Err(e)) if is_length_limit(&e) => return too_long(),
+    let read = tokio::time::timeout(BODY_TIME, read_body(body)).await;
+    let bytes = match read {
+        Ok(Ok(Some(bytes))) => bytes,
+        Ok(Ok(None)) => return too_long(),
         _ => {
             let message = "The comment did not arrive whole; please send it again.";
             return refuse(
@@ -374,16 +379,26 @@ async fn submit(
     }
 }
 
-/// Whether the body was cut off at [`MAX_BODY`] (rather than broken off by the client).
-fn is_length_limit(error: &axum::Error) -> bool {
-    let mut source: Option<&dyn std::error::Error> = Some(error);
-    while let Some(e) = source {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return true;
+/// The body, or `None` if it is over [`MAX_BODY`] (then read on to its end, up to
+/// [`DRAIN_LIMIT`], and dropped); an error if the client broke off.
+async fn read_body(body: Body) -> Result<Option<Vec<u8>>, axum::Error> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        seen += data.len();
+        if seen > DRAIN_LIMIT {
+            return Ok(None);
         }
-        source = e.source();
+        if seen <= MAX_BODY {
+            bytes.extend_from_slice(&data);
+        }
     }
-    false
+    Ok((seen <= MAX_BODY).then_some(bytes))
 }
 
 /// A browser says which page sent the form; one from another site is refused. No `Origin` (an

@@ -16,6 +16,7 @@ use sitrep_intake::{Directory, Intake, Running};
 
 use crate::model::comment::Node;
 use crate::model::site::{Site, Status};
+use crate::model::sources::Sources;
 use crate::resolve::{self, ResolveOptions};
 use crate::serve::watch::Watch;
 use crate::{Error, Result, load};
@@ -86,13 +87,7 @@ fn form_path(action: &str) -> String {
 /// Reads the site at `root` as a build would, drafts and scheduled articles included (the
 /// intake tells them apart), into a directory; with the settings and the queue folder.
 fn read(root: &Path, now: DateTime<Utc>) -> Result<(Directory, sitrep_intake::Settings, PathBuf)> {
-    let sources = load::load(root)?;
-    let options = ResolveOptions {
-        drafts: true,
-        now,
-        base_url: None,
-    };
-    let site = resolve::resolve(&sources, &options)?;
+    let (sources, site) = read_site(root, now)?;
     let settings = site.config.comments.intake.clone();
     if site.config.comments.form_action.is_none() {
         return Err(Error::Usage(
@@ -103,6 +98,19 @@ fn read(root: &Path, now: DateTime<Utc>) -> Result<(Directory, sitrep_intake::Se
     }
     let queue = sources.root.join(&settings.queue);
     Ok((directory(&site), settings, queue))
+}
+
+/// The site at `root` as the build reads it, drafts and scheduled articles included: a comment
+/// may wait on one.
+pub fn read_site(root: &Path, now: DateTime<Utc>) -> Result<(Sources, Site)> {
+    let sources = load::load(root)?;
+    let options = ResolveOptions {
+        drafts: true,
+        now,
+        base_url: None,
+    };
+    let site = resolve::resolve(&sources, &options)?;
+    Ok((sources, site))
 }
 
 /// The intake over the site at `root`, serving on `listener`, and a thread that reads the site

@@ -10,8 +10,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use super::queue::{self, Queued};
+use crate::load::layout::{self, Entry};
 use crate::model::site::Site;
-use crate::resolve::{self, ResolveOptions};
 use crate::{Error, Result, fs, load};
 
 /// The site and its queue, as the verbs need them.
@@ -36,23 +36,17 @@ pub struct Published {
 impl Desk {
     /// Reads the site at `root` (drafts and scheduled articles too: a comment may wait on one).
     pub fn open(root: &Path, now: DateTime<Utc>) -> Result<Desk> {
-        let sources = load::load(root)?;
-        let options = ResolveOptions {
-            drafts: true,
-            now,
-            base_url: None,
-        };
-        let site = resolve::resolve(&sources, &options)?;
-        let slug_of: HashMap<&str, &str> = site
-            .articles
-            .iter()
-            .map(|a| (stem(&a.source), a.slug.as_str()))
-            .chain(
-                site.articles
-                    .iter()
-                    .map(|a| (a.slug.as_str(), a.slug.as_str())),
-            )
-            .collect();
+        let (sources, site) = super::read_site(root, now)?;
+        // Comments are filed under an article's slug, or its file's name (layout's stem).
+        let mut slug_of: HashMap<String, &str> = HashMap::new();
+        for article in &site.articles {
+            if let Entry::Article { stem, .. } = layout::classify(&article.source) {
+                slug_of.insert(stem, &article.slug);
+            }
+        }
+        for article in &site.articles {
+            slug_of.insert(article.slug.clone(), &article.slug);
+        }
         let mut published: HashMap<String, HashMap<String, Published>> = HashMap::new();
         for comment in &sources.comments {
             let Some(slug) = slug_of.get(comment.article.as_str()) else {
@@ -124,19 +118,6 @@ impl Desk {
             })?;
         file.write_all(line.as_bytes())
             .map_err(|source| Error::Io { path, source })
-    }
-}
-
-fn stem(source: &Path) -> &str {
-    let name = source.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    if name == "index.md" {
-        source
-            .parent()
-            .and_then(|p| p.file_name())
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-    } else {
-        name.strip_suffix(".md").unwrap_or(name)
     }
 }
 
