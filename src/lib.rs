@@ -10,6 +10,7 @@
 pub mod comments;
 pub mod error;
 pub(crate) mod fs;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
