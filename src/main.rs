@@ -76,10 +76,37 @@ enum Command {
         #[arg(long, default_value = ".", global = true)]
         root: PathBuf,
     },
+    /// Bring a site in from elsewhere.
+    Import {
+        #[command(subcommand)]
+        from: Import,
+        /// The site folder.
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+    },
     /// Make a new site in DIR (absent or empty) with the default theme copied out to customise.
     Init {
         /// The folder for the new site.
         dir: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum Import {
+    /// Articles, pages, authors and comment threads from WordPress's export (WXR).
+    Wordpress {
+        /// The export file(s); a split export is merged.
+        #[arg(required = true)]
+        exports: Vec<PathBuf>,
+        /// Write nothing; report what would be written.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace files that exist.
+        #[arg(long)]
+        force: bool,
+        /// Also write the report as JSON to this file.
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
 }
 
@@ -238,6 +265,9 @@ fn main() -> ExitCode {
             (sitrep::check(&options), false)
         }
         Command::Serve { root, port } => return serve(root, port),
+        Command::Import { from, root } => {
+            return written(import(from, &root).map(|()| Vec::new()));
+        }
         Command::Comments { what, root } => {
             return written(comments(what, &root).map(|()| Vec::new()));
         }
@@ -349,6 +379,31 @@ fn new(
 }
 
 /// Prints the files `new` or `init` wrote, or its error.
+fn import(from: Import, root: &std::path::Path) -> Result<(), Error> {
+    let Import::Wordpress {
+        exports,
+        dry_run,
+        force,
+        report,
+    } = from;
+    let options = sitrep::import::ImportOptions {
+        root: root.to_path_buf(),
+        exports,
+        dry_run,
+        force,
+    };
+    let done = sitrep::import::wordpress(&options)?;
+    print!("{}", done.text());
+    if dry_run {
+        println!("(a dry run: nothing was written)");
+    }
+    if let Some(path) = report {
+        let json = serde_json::to_string_pretty(&done).expect("a report serializes");
+        std::fs::write(&path, json).map_err(|source| Error::Io { path, source })?;
+    }
+    Ok(())
+}
+
 fn comments(what: Comments, root: &std::path::Path) -> Result<(), Error> {
     use sitrep::comments::moderate::{self, Desk};
     let now = sitrep::build_clock()?;

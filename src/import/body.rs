@@ -62,7 +62,8 @@ fn strip_blocks(html: &str) -> String {
     let mut rest = html;
     while let Some(at) = rest.find("<!--") {
         let after = &rest[at + 4..];
-        let is_block = after.trim_start().starts_with("wp:") || after.trim_start().starts_with("/wp:");
+        let is_block =
+            after.trim_start().starts_with("wp:") || after.trim_start().starts_with("/wp:");
         out.push_str(&rest[..at]);
         match after.find("-->") {
             Some(end) if is_block => rest = &after[end + 3..],
@@ -82,9 +83,38 @@ fn strip_blocks(html: &str) -> String {
 
 /// Block-level elements: a chunk starting with one is not wrapped in a paragraph.
 const BLOCKS: &[&str] = &[
-    "<p", "<div", "<h1", "<h2", "<h3", "<h4", "<h5", "<h6", "<ul", "<ol", "<li", "<table", "<thead",
-    "<tbody", "<tr", "<td", "<th", "<blockquote", "<pre", "<figure", "<hr", "<dl", "<address",
-    "<section", "<aside", "<form", "<audio", "<video", "<iframe", "<!--", "<style", "<script",
+    "<p",
+    "<div",
+    "<h1",
+    "<h2",
+    "<h3",
+    "<h4",
+    "<h5",
+    "<h6",
+    "<ul",
+    "<ol",
+    "<li",
+    "<table",
+    "<thead",
+    "<tbody",
+    "<tr",
+    "<td",
+    "<th",
+    "<blockquote",
+    "<pre",
+    "<figure",
+    "<hr",
+    "<dl",
+    "<address",
+    "<section",
+    "<aside",
+    "<form",
+    "<audio",
+    "<video",
+    "<iframe",
+    "<!--",
+    "<style",
+    "<script",
 ];
 
 /// WordPress's paragraphing (`wpautop`), simply: blank lines part paragraphs, a line break
@@ -115,7 +145,10 @@ fn embed_lines(html: &str) -> String {
     html.lines()
         .map(|line| {
             let t = line.trim();
-            let t = t.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")).unwrap_or(t);
+            let t = t
+                .strip_prefix("<p>")
+                .and_then(|t| t.strip_suffix("</p>"))
+                .unwrap_or(t);
             let is_url = (t.starts_with("https://") || t.starts_with("http://"))
                 && !t.contains(char::is_whitespace)
                 && !t.contains('<')
@@ -140,9 +173,22 @@ struct Shortcode<'a> {
 }
 
 /// The shortcodes WordPress itself ships, which this converter knows.
-const KNOWN: &[&str] = &["caption", "wp_caption", "gallery", "embed", "audio", "video", "playlist"];
+const KNOWN: &[&str] = &[
+    "caption",
+    "wp_caption",
+    "gallery",
+    "embed",
+    "audio",
+    "video",
+    "playlist",
+];
 
-fn shortcodes(html: &str, id: u64, attachments: &BTreeMap<u64, Attachment>, unknown: &mut Vec<String>) -> String {
+fn shortcodes(
+    html: &str,
+    id: u64,
+    attachments: &BTreeMap<u64, Attachment>,
+    unknown: &mut Vec<String>,
+) -> String {
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
     while let Some(found) = next_shortcode(html, at) {
@@ -202,14 +248,17 @@ fn next_shortcode(text: &str, from: usize) -> Option<Shortcode<'_>> {
         let Some(close) = after.find(']') else {
             return None;
         };
-        if KNOWN.contains(&name) && matches!(after[name_len..].chars().next(), Some(' ' | ']' | '/')) {
+        if KNOWN.contains(&name)
+            && matches!(after[name_len..].chars().next(), Some(' ' | ']' | '/'))
+        {
             let attrs = parse_attrs(after[name_len..close].trim_end_matches('/'));
             let open_end = start + 1 + close + 1;
             let end_tag = format!("[/{name}]");
             let (inner, end) = match text[open_end..].find(&end_tag) {
-                Some(e) if !after[..close].ends_with('/') => {
-                    (Some(&text[open_end..open_end + e]), open_end + e + end_tag.len())
-                }
+                Some(e) if !after[..close].ends_with('/') => (
+                    Some(&text[open_end..open_end + e]),
+                    open_end + e + end_tag.len(),
+                ),
                 _ => (None, open_end),
             };
             return Some(Shortcode {
@@ -229,7 +278,9 @@ fn parse_attrs(text: &str) -> BTreeMap<String, String> {
     let mut attrs = BTreeMap::new();
     let mut rest = text.trim();
     while !rest.is_empty() {
-        let key_end = rest.find(|c: char| c == '=' || c.is_whitespace()).unwrap_or(rest.len());
+        let key_end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
         let key = rest[..key_end].to_ascii_lowercase();
         rest = rest[key_end..].trim_start();
         if let Some(after) = rest.strip_prefix('=') {
@@ -237,7 +288,9 @@ fn parse_attrs(text: &str) -> BTreeMap<String, String> {
             let (value, remaining) = match after.chars().next() {
                 Some(q @ ('"' | '\'' | '\u{201D}' | '\u{2033}')) => {
                     let body = &after[q.len_utf8()..];
-                    let end = body.find(|c| c == q || c == '"' || c == '\u{201D}').unwrap_or(body.len());
+                    let end = body
+                        .find(|c| c == q || c == '"' || c == '\u{201D}')
+                        .unwrap_or(body.len());
                     let closing = body[end..].chars().next().map_or(0, char::len_utf8);
                     (&body[..end], &body[(end + closing).min(body.len())..])
                 }
@@ -270,12 +323,19 @@ fn caption(code: &Shortcode) -> String {
         Some(c) if words.trim().is_empty() => c.as_str(),
         _ => words.trim(),
     };
-    format!("<figure>{}<figcaption>{}</figcaption></figure>", media.trim(), words)
+    format!(
+        "<figure>{}<figcaption>{}</figcaption></figure>",
+        media.trim(),
+        words
+    )
 }
 
 fn gallery(code: &Shortcode, id: u64, attachments: &BTreeMap<u64, Attachment>) -> String {
     let ids: Vec<u64> = match code.attrs.get("ids").or(code.attrs.get("include")) {
-        Some(list) => list.split(',').filter_map(|n| n.trim().parse().ok()).collect(),
+        Some(list) => list
+            .split(',')
+            .filter_map(|n| n.trim().parse().ok())
+            .collect(),
         None => (attachments.iter())
             .filter(|(_, a)| a.parent == id)
             .map(|(k, _)| *k)
@@ -300,13 +360,18 @@ fn gallery(code: &Shortcode, id: u64, attachments: &BTreeMap<u64, Attachment>) -
 }
 
 fn media(code: &Shortcode) -> String {
-    let src = ["src", "mp3", "m4a", "ogg", "wav", "mp4", "webm", "ogv", "flv"]
-        .iter()
-        .find_map(|k| code.attrs.get(*k))
-        .cloned()
-        .or_else(|| code.inner.map(|i| i.trim().to_string()))
-        .unwrap_or_default();
-    format!("<p><{0} controls src=\"{src}\"><a href=\"{src}\">{src}</a></{0}></p>", code.name)
+    let src = [
+        "src", "mp3", "m4a", "ogg", "wav", "mp4", "webm", "ogv", "flv",
+    ]
+    .iter()
+    .find_map(|k| code.attrs.get(*k))
+    .cloned()
+    .or_else(|| code.inner.map(|i| i.trim().to_string()))
+    .unwrap_or_default();
+    format!(
+        "<p><{0} controls src=\"{src}\"><a href=\"{src}\">{src}</a></{0}></p>",
+        code.name
+    )
 }
 
 /// Text without tags (for a standfirst).
@@ -334,23 +399,35 @@ mod tests {
 
     #[test]
     fn classic_posts_get_paragraphs_and_captions_become_figures() {
-        let out = md("First line\nsecond line.\n\n[caption id=\"a\" align=\"alignnone\" width=\"300\"]<img src=\"/a.jpg\" alt=\"Ship\"> The lead ship.[/caption]\n\nLast.");
+        let out = md(
+            "First line\nsecond line.\n\n[caption id=\"a\" align=\"alignnone\" width=\"300\"]<img src=\"/a.jpg\" alt=\"Ship\"> The lead ship.[/caption]\n\nLast.",
+        );
         assert!(out.contains("First line"), "{out}");
-        assert!(out.contains("<figcaption>The lead ship.</figcaption>") || out.contains("The lead ship."), "{out}");
+        assert!(
+            out.contains("<figcaption>The lead ship.</figcaption>")
+                || out.contains("The lead ship."),
+            "{out}"
+        );
         assert!(!out.contains("[caption"), "{out}");
         assert!(out.contains("Last."), "{out}");
     }
 
     #[test]
     fn block_delimiters_go_and_their_content_stays() {
-        let out = md("<!-- wp:paragraph -->\n<p>Kept words.</p>\n<!-- /wp:paragraph -->\n<!-- wp:separator /-->");
+        let out = md(
+            "<!-- wp:paragraph -->\n<p>Kept words.</p>\n<!-- /wp:paragraph -->\n<!-- wp:separator /-->",
+        );
         assert!(!out.contains("wp:"), "{out}");
         assert!(out.contains("Kept words."), "{out}");
     }
 
     #[test]
     fn more_ends_the_standfirst_and_unknown_shortcodes_are_reported() {
-        let c = convert("The lede.\n<!--more-->\nThe rest [myplugin x=1].", 1, &BTreeMap::new());
+        let c = convert(
+            "The lede.\n<!--more-->\nThe rest [myplugin x=1].",
+            1,
+            &BTreeMap::new(),
+        );
         assert_eq!(c.standfirst.as_deref(), Some("The lede."));
         assert_eq!(c.unknown_shortcodes, ["myplugin"]);
         assert!(c.markdown.contains("[myplugin x=1]"), "{}", c.markdown);
@@ -368,10 +445,18 @@ mod tests {
                 parent: 1,
             },
         );
-        let out = convert("[gallery]\n\nhttps://www.youtube.com/watch?v=x\n\n[embed]https://vimeo.com/1[/embed]", 1, &attachments).markdown;
+        let out = convert(
+            "[gallery]\n\nhttps://www.youtube.com/watch?v=x\n\n[embed]https://vimeo.com/1[/embed]",
+            1,
+            &attachments,
+        )
+        .markdown;
         assert!(out.contains("a.jpg"), "{out}");
         assert!(out.contains("https://www.youtube.com/watch?v=x"), "{out}");
         assert!(out.contains("https://vimeo.com/1"), "{out}");
-        assert!(!out.contains("[gallery") && !out.contains("[embed"), "{out}");
+        assert!(
+            !out.contains("[gallery") && !out.contains("[embed"),
+            "{out}"
+        );
     }
 }
