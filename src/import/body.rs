@@ -245,9 +245,7 @@ fn next_shortcode(text: &str, from: usize) -> Option<Shortcode<'_>> {
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
             .unwrap_or(after.len());
         let name = &after[..name_len];
-        let Some(close) = after.find(']') else {
-            return None;
-        };
+        let close = after.find(']')?;
         if KNOWN.contains(&name)
             && matches!(after[name_len..].chars().next(), Some(' ' | ']' | '/'))
         {
@@ -288,9 +286,7 @@ fn parse_attrs(text: &str) -> BTreeMap<String, String> {
             let (value, remaining) = match after.chars().next() {
                 Some(q @ ('"' | '\'' | '\u{201D}' | '\u{2033}')) => {
                     let body = &after[q.len_utf8()..];
-                    let end = body
-                        .find(|c| c == q || c == '"' || c == '\u{201D}')
-                        .unwrap_or(body.len());
+                    let end = body.find([q, '"', '\u{201D}']).unwrap_or(body.len());
                     let closing = body[end..].chars().next().map_or(0, char::len_utf8);
                     (&body[..end], &body[(end + closing).min(body.len())..])
                 }

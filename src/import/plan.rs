@@ -59,6 +59,8 @@ pub struct Plan {
     aliases: BTreeMap<u64, Vec<String>>,
     query_links: Vec<(String, String)>,
     unknown_shortcodes: BTreeMap<String, usize>,
+    /// Old addresses that could not become redirects (the site itself uses them).
+    lost_aliases: Vec<(String, String)>,
 }
 
 const WP_TIME: &str = "%Y-%m-%d %H:%M:%S";
@@ -193,6 +195,7 @@ impl Plan {
         self.items.sort_by_key(|i| i.id);
         let mut taken: BTreeSet<String> = urls::reserved_names().map(str::to_string).collect();
         let mut paths: BTreeSet<String> = BTreeSet::new();
+        let reserved: BTreeSet<&str> = urls::reserved_names().collect();
         for info in &self.items {
             if matches!(info.fate, Fate::Skip(_)) {
                 continue;
@@ -244,7 +247,15 @@ impl Plan {
                 };
                 aliases.push(old_path);
             }
-            aliases.retain(|a| !paths.contains(a) && a.starts_with('/') && a.len() > 1);
+            // An old address the site itself now uses (`/search/`, `/tag/…`) cannot redirect.
+            let (kept, lost): (Vec<String>, Vec<String>) = aliases.into_iter().partition(|a| {
+                let top = a.trim_start_matches('/').split('/').next().unwrap_or("");
+                !paths.contains(a) && a.starts_with('/') && a.len() > 1 && !reserved.contains(top)
+            });
+            let mut aliases = kept;
+            for old in lost.into_iter().filter(|a| !paths.contains(a)) {
+                self.lost_aliases.push((old, format!("/{slug}/")));
+            }
             aliases.sort();
             aliases.dedup();
             for a in &aliases {
@@ -290,11 +301,10 @@ impl Plan {
         self.authors
             .values()
             .map(|w| {
+                // The address only matches the author's own comments (`author_id`): an author
+                // who commented is a commenter too, and no commenter's address is written.
                 let mut table = toml::Table::new();
                 table.insert("name".into(), w.name.clone().into());
-                if !w.email.is_empty() {
-                    table.insert("email".into(), w.email.clone().into());
-                }
                 (
                     author_path(&w.id),
                     toml::to_string(&table).expect("strings serialize"),
@@ -341,6 +351,9 @@ impl Plan {
         }
         let mut files = Vec::new();
         if info.page {
+            if let Some(aliases) = self.aliases.get(&info.id) {
+                front.insert("aliases".into(), aliases.clone().into());
+            }
             let text = format!(
                 "+++\n{}+++\n{}",
                 toml::to_string(&front).expect("a table serializes"),
@@ -457,6 +470,7 @@ impl Plan {
             .filter(|w| !w.email.is_empty())
             .map(|w| (sitrep_intake::guard::email_hash(&w.email), w.id.as_str()))
             .collect();
+        let loops = approved_loops(&approved, &by_id);
         let mut files = Vec::new();
         let mut sorted: Vec<&super::wxr::Comment> = item.comments.iter().collect();
         sorted.sort_by_key(|c| c.id);
@@ -495,6 +509,14 @@ impl Plan {
                     break;
                 }
                 parent = by_id.get(&parent).map_or(0, |p| p.parent);
+            }
+            if loops.contains(&c.id) {
+                report.reattached.push((
+                    item.id,
+                    c.id,
+                    "a loop of replies: shown at the top".into(),
+                ));
+                parent = 0;
             }
             // A pending reply may keep a pending parent: moderation approves parents first.
             let kept_pending =
@@ -561,9 +583,44 @@ impl Plan {
                 .extend(aliases.iter().map(|a| (a.clone(), slug.clone())));
         }
         report.query_links = self.query_links.clone();
+        report.query_links.extend(self.lost_aliases.iter().cloned());
         report.unknown_shortcodes = self.unknown_shortcodes.clone();
         report.skipped.extend(self.skipped.iter().cloned());
     }
+}
+
+/// For each loop of approved comments that answer each other round (which the build refuses),
+/// the lowest id of the loop: it is shown at the top, which breaks the loop.
+fn approved_loops(
+    approved: &BTreeSet<u64>,
+    by_id: &HashMap<u64, &super::wxr::Comment>,
+) -> BTreeSet<u64> {
+    let mut breaks = BTreeSet::new();
+    for &start in approved {
+        let mut path = vec![start];
+        let mut at = start;
+        while let Some(parent) = by_id
+            .get(&at)
+            .map(|c| c.parent)
+            .filter(|p| approved.contains(p))
+        {
+            if let Some(i) = path.iter().position(|&p| p == parent) {
+                let cycle = &path[i..];
+                if let Some(&low) = cycle.iter().min()
+                    && !cycle.iter().any(|c| breaks.contains(c))
+                {
+                    breaks.insert(low);
+                }
+                break;
+            }
+            if path.len() > approved.len() {
+                break;
+            }
+            path.push(parent);
+            at = parent;
+        }
+    }
+    breaks
 }
 
 /// A `dc:creator` as a login: real exports carry stray marks around it (`>themereviewteam`).

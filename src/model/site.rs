@@ -135,6 +135,8 @@ pub struct Page {
     pub title: String,
     pub description: Option<String>,
     pub body_html: String,
+    /// Output paths of redirect pages from old addresses (WordPress's `/parent/child/`).
+    pub aliases: Vec<String>,
 }
 
 /// An address from front matter as a link: absolute URLs and `/paths` (under the base path) are

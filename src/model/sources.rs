@@ -64,6 +64,9 @@ pub struct PageFront {
     pub slug: Option<String>,
     #[serde(default)]
     pub draft: bool,
+    /// Old addresses of the page, each given a redirect page.
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 /// An author file (`content/authors/<id>.toml`).

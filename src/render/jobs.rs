@@ -23,13 +23,36 @@ pub enum Job {
     Authors,
     Search,
     NotFound,
-    /// A redirect from an old address (output path) to an article.
+    /// A redirect from an old address (output path) to an article or a page.
     Redirect {
-        article: usize,
+        to: Target,
         path: String,
     },
     /// An RSS feed of a list's newest articles.
     Feed(List),
+}
+
+/// What a redirect leads to.
+#[derive(Debug, Clone, Copy)]
+pub enum Target {
+    Article(usize),
+    Page(usize),
+}
+
+impl Target {
+    /// Its title, link and file.
+    pub fn of(self, site: &Site) -> (&str, &str, &std::path::Path) {
+        match self {
+            Target::Article(i) => {
+                let a = &site.articles[i];
+                (&a.title, &a.url, &a.source)
+            }
+            Target::Page(i) => {
+                let p = &site.pages[i];
+                (&p.title, &p.url, &p.source)
+            }
+        }
+    }
 }
 
 /// A list of articles, or one page of it.
@@ -95,7 +118,13 @@ pub fn jobs(site: &Site, all: &[usize]) -> Vec<Job> {
     }
     for (i, article) in site.articles.iter().enumerate() {
         jobs.extend(article.aliases.iter().map(|path| Job::Redirect {
-            article: i,
+            to: Target::Article(i),
+            path: path.clone(),
+        }));
+    }
+    for (i, page) in site.pages.iter().enumerate() {
+        jobs.extend(page.aliases.iter().map(|path| Job::Redirect {
+            to: Target::Page(i),
             path: path.clone(),
         }));
     }
@@ -174,18 +203,15 @@ impl Job {
                 ("404.html", title, meta)
             }
             Job::List(list) => list_context(site, list, &mut context),
-            Job::Redirect { article, .. } => {
-                let article = &site.articles[*article];
-                context.insert(
-                    "target",
-                    &Link {
-                        name: article.title.clone(),
-                        url: site.absolute(&article.url),
-                    },
-                );
-                // The page only points on; search engines read the article's own.
-                let meta = Meta::default();
-                ("redirect.html", article.title.clone(), meta)
+            Job::Redirect { to, .. } => {
+                let (title, url, _) = to.of(site);
+                let target = Link {
+                    name: title.to_string(),
+                    url: site.absolute(url),
+                };
+                context.insert("target", &target);
+                // The page only points on; search engines read the target's own.
+                ("redirect.html", title.to_string(), Meta::default())
             }
             Job::Feed(list) => {
                 let (title, description) = list_title(site, list);

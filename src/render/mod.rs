@@ -231,12 +231,16 @@ fn check_paths(site: &Site, jobs: &[Job], generated: &[String]) -> Result<()> {
         claims.claim(path.clone(), None, "", &mut diagnostics);
     }
     for job in jobs {
-        if let Job::Redirect { article, path } = job {
-            let source = site.articles[*article].source.clone();
+        if let Job::Redirect { to, path } = job {
+            let (_, _, source) = to.of(site);
+            let what = match to {
+                jobs::Target::Article(_) => "an alias of this article",
+                jobs::Target::Page(_) => "an alias of this page",
+            };
             claims.claim(
                 path.clone(),
-                Some(source),
-                "an alias of this article",
+                Some(source.to_path_buf()),
+                what,
                 &mut diagnostics,
             );
         }

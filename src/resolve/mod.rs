@@ -157,20 +157,7 @@ fn pending_articles<'a>(
             &source.path,
             diagnostics,
         );
-        let aliases = front
-            .aliases
-            .iter()
-            .filter_map(|alias| match alias_path(alias) {
-                Ok(path) => Some(path),
-                Err(why) => {
-                    diagnostics.error(Diagnostic::new(
-                        &source.path,
-                        format!("alias {alias:?} {why}"),
-                    ));
-                    None
-                }
-            })
-            .collect();
+        let aliases = alias_paths(&front.aliases, &source.path, diagnostics);
         let status = if front.draft {
             Status::Draft
         } else if front.date.0 > options.now {
@@ -271,6 +258,7 @@ fn pages(
             title: source.front.title.clone(),
             description: source.front.description.clone(),
             body_html: rendered.html,
+            aliases: alias_paths(&source.front.aliases, &source.path, diagnostics),
             source: source.path.clone(),
         });
     }
@@ -330,6 +318,20 @@ fn link_related(
             article.related = related;
         }
     }
+}
+
+/// The output paths of the redirect pages for `aliases`, each bad one reported against `file`.
+fn alias_paths(aliases: &[String], file: &Path, diagnostics: &mut Diagnostics) -> Vec<String> {
+    aliases
+        .iter()
+        .filter_map(|alias| match alias_path(alias) {
+            Ok(path) => Some(path),
+            Err(why) => {
+                diagnostics.error(Diagnostic::new(file, format!("alias {alias:?} {why}")));
+                None
+            }
+        })
+        .collect()
 }
 
 /// The output path of the redirect page for an old address: `/2019/05/story/` becomes
