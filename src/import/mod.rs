@@ -11,11 +11,15 @@ pub mod wxr;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::{Error, Result, fs};
 
 pub use plan::Plan;
+
+/// Items converted at once.
+const BATCH: usize = 256;
 
 /// What to import, and how.
 #[derive(Debug, Clone)]
@@ -51,6 +55,22 @@ pub struct Report {
 impl Report {
     pub fn count(&mut self, what: impl Into<String>) {
         *self.counts.entry(what.into()).or_default() += 1;
+    }
+
+    /// Adds what one part of the import found.
+    fn merge(&mut self, other: Report) {
+        for (what, n) in other.counts {
+            *self.counts.entry(what).or_default() += n;
+        }
+        for (name, n) in other.unknown_shortcodes {
+            *self.unknown_shortcodes.entry(name).or_default() += n;
+        }
+        self.skipped.extend(other.skipped);
+        self.drafted.extend(other.drafted);
+        self.reattached.extend(other.reattached);
+        self.aliases.extend(other.aliases);
+        self.query_links.extend(other.query_links);
+        self.files += other.files;
     }
 
     /// The report as a person reads it.
@@ -164,20 +184,39 @@ pub fn wordpress(options: &ImportOptions) -> Result<Report> {
     for (rel, text) in plan.author_files() {
         write(&rel, &text)?;
     }
-    let mut files = plan.author_count();
+    report.files = plan.author_count();
+    // Items are converted a batch at a time on every core, and written in the export's order:
+    // memory holds one batch.
+    let mut batch: Vec<Box<wxr::Item>> = Vec::with_capacity(BATCH);
+    let run = |batch: &mut Vec<Box<wxr::Item>>, report: &mut Report| -> Result<()> {
+        let done: Vec<(Vec<(PathBuf, String)>, Report)> = batch
+            .par_iter()
+            .map(|item| {
+                let mut part = Report::default();
+                let files = plan.convert(item, &mut part);
+                (files, part)
+            })
+            .collect();
+        batch.clear();
+        for (files, part) in done {
+            report.merge(part);
+            report.files += files.len();
+            files
+                .par_iter()
+                .map(|(rel, text)| write(rel, text))
+                .collect::<Result<Vec<()>>>()?;
+        }
+        Ok(())
+    };
     for export in &options.exports {
         let mut failed = None;
         wxr::read(export, &mut |found| {
-            if failed.is_some() {
-                return;
-            }
-            if let wxr::Found::Item(item) = found {
-                for (rel, text) in plan.convert(&item, &mut report) {
-                    files += 1;
-                    if let Err(e) = write(&rel, &text) {
-                        failed = Some(e);
-                        return;
-                    }
+            if let (wxr::Found::Item(item), None) = (found, &failed) {
+                batch.push(item);
+                if batch.len() == BATCH
+                    && let Err(e) = run(&mut batch, &mut report)
+                {
+                    failed = Some(e);
                 }
             }
         })?;
@@ -185,7 +224,7 @@ pub fn wordpress(options: &ImportOptions) -> Result<Report> {
             return Err(e);
         }
     }
+    run(&mut batch, &mut report)?;
     plan.finish(&mut report);
-    report.files = files;
     Ok(report)
 }

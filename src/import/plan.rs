@@ -58,7 +58,6 @@ pub struct Plan {
     slug_of: BTreeMap<u64, String>,
     aliases: BTreeMap<u64, Vec<String>>,
     query_links: Vec<(String, String)>,
-    unknown_shortcodes: BTreeMap<String, usize>,
     /// Old addresses that could not become redirects (the site itself uses them).
     lost_aliases: Vec<(String, String)>,
 }
@@ -314,7 +313,7 @@ impl Plan {
     }
 
     /// Second pass: the files an item becomes (none if it is not imported).
-    pub fn convert(&mut self, item: &Item, report: &mut Report) -> Vec<(PathBuf, String)> {
+    pub fn convert(&self, item: &Item, report: &mut Report) -> Vec<(PathBuf, String)> {
         // Sorted by id in `settle`.
         let Ok(at) = self.items.binary_search_by_key(&item.id, |i| i.id) else {
             return Vec::new();
@@ -342,7 +341,7 @@ impl Plan {
         };
         let converted = body::convert(&item.content, item.id, &self.attachments);
         for name in &converted.unknown_shortcodes {
-            *self.unknown_shortcodes.entry(name.clone()).or_default() += 1;
+            *report.unknown_shortcodes.entry(name.clone()).or_default() += 1;
         }
         let mut front = toml::Table::new();
         front.insert("title".into(), item.title.trim().to_string().into());
@@ -584,7 +583,6 @@ impl Plan {
         }
         report.query_links = self.query_links.clone();
         report.query_links.extend(self.lost_aliases.iter().cloned());
-        report.unknown_shortcodes = self.unknown_shortcodes.clone();
         report.skipped.extend(self.skipped.iter().cloned());
     }
 }
