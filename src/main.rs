@@ -107,6 +107,9 @@ enum Import {
         /// Also write the report as JSON to this file.
         #[arg(long)]
         report: Option<PathBuf>,
+        /// The old site's wp-content/uploads folder, copied to static/wp-content/uploads/.
+        #[arg(long)]
+        media_from: Option<PathBuf>,
     },
 }
 
@@ -385,12 +388,24 @@ fn import(from: Import, root: &std::path::Path) -> Result<(), Error> {
         dry_run,
         force,
         report,
+        media_from,
     } = from;
+    // A progress line on a terminal only.
+    fn show(done: usize, total: usize) {
+        eprint!("\rimporting {done}/{total}");
+        if done == total {
+            eprint!("\r\x1b[2K");
+        }
+    }
     let options = sitrep::import::ImportOptions {
         root: root.to_path_buf(),
         exports,
         dry_run,
         force,
+        media_from,
+        progress: std::io::stderr()
+            .is_terminal()
+            .then_some(show as fn(usize, usize)),
     };
     let done = sitrep::import::wordpress(&options)?;
     print!("{}", done.text());

@@ -30,6 +30,11 @@ pub struct ImportOptions {
     pub dry_run: bool,
     /// Replace files that exist.
     pub force: bool,
+    /// A local copy of the old site's `wp-content/uploads`, copied to
+    /// `static/wp-content/uploads/` so the old image addresses work on the new site.
+    pub media_from: Option<PathBuf>,
+    /// Called with (items done, items in all) as the import goes.
+    pub progress: Option<fn(usize, usize)>,
 }
 
 /// What the import did, for the closing report (and `--report` as JSON).
@@ -140,6 +145,34 @@ impl Report {
     }
 }
 
+/// The files of an uploads folder, each with where it goes (`static/wp-content/uploads/…`);
+/// editors' and systems' own files, as the layout names them, left behind.
+fn media_files(root: &Path, uploads: Option<&Path>) -> Result<Vec<(PathBuf, PathBuf)>> {
+    let Some(uploads) = uploads else {
+        return Ok(Vec::new());
+    };
+    if !uploads.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: no such folder (pass the old site's wp-content/uploads with --media-from)",
+            uploads.display()
+        )));
+    }
+    let (files, errors) = fs::files_under(uploads);
+    if let Some(error) = errors.into_iter().next() {
+        return Err(error);
+    }
+    let _ = root;
+    Ok(files
+        .into_iter()
+        .filter_map(|from| {
+            let rel = from.strip_prefix(uploads).ok()?.to_path_buf();
+            let to = Path::new("static/wp-content/uploads").join(&rel);
+            let skipped = crate::load::layout::classify(&to) == crate::load::layout::Entry::Skipped;
+            (!skipped).then_some((from, to))
+        })
+        .collect())
+}
+
 /// Imports the exports into the site at `options.root`.
 pub fn wordpress(options: &ImportOptions) -> Result<Report> {
     let root = fs::absolute(&options.root)?;
@@ -153,7 +186,9 @@ pub fn wordpress(options: &ImportOptions) -> Result<Report> {
         wxr::read(export, &mut |found| plan.index(found))?;
     }
     plan.settle();
-    let targets = plan.paths();
+    let media = media_files(&root, options.media_from.as_deref())?;
+    let mut targets = plan.paths();
+    targets.extend(media.iter().map(|(_, to)| to.clone()));
     if !options.force {
         let existing: Vec<&PathBuf> = targets.iter().filter(|p| root.join(p).exists()).collect();
         if !existing.is_empty() {
@@ -188,7 +223,10 @@ pub fn wordpress(options: &ImportOptions) -> Result<Report> {
     // Items are converted a batch at a time on every core, and written in the export's order:
     // memory holds one batch.
     let mut batch: Vec<Box<wxr::Item>> = Vec::with_capacity(BATCH);
-    let run = |batch: &mut Vec<Box<wxr::Item>>, report: &mut Report| -> Result<()> {
+    let total = plan.item_count();
+    let mut done_items = 0;
+    let mut run = |batch: &mut Vec<Box<wxr::Item>>, report: &mut Report| -> Result<()> {
+        done_items += batch.len();
         let done: Vec<(Vec<(PathBuf, String)>, Report)> = batch
             .par_iter()
             .map(|item| {
@@ -198,6 +236,9 @@ pub fn wordpress(options: &ImportOptions) -> Result<Report> {
             })
             .collect();
         batch.clear();
+        if let Some(progress) = options.progress {
+            progress(done_items.min(total), total);
+        }
         for (files, part) in done {
             report.merge(part);
             report.files += files.len();
@@ -225,6 +266,17 @@ pub fn wordpress(options: &ImportOptions) -> Result<Report> {
         }
     }
     run(&mut batch, &mut report)?;
+    for (from, to) in &media {
+        report.count("media file");
+        report.files += 1;
+        if !options.dry_run {
+            let target = root.join(to);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent)?;
+            }
+            fs::copy(from, &target)?;
+        }
+    }
     plan.finish(&mut report);
     Ok(report)
 }

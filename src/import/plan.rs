@@ -39,6 +39,8 @@ struct Info {
 /// An author to write.
 #[derive(Debug, Clone)]
 struct Writer {
+    /// WordPress's user id (0 when the export has no author list).
+    user: u64,
     id: String,
     name: String,
     email: String,
@@ -58,6 +60,8 @@ pub struct Plan {
     slug_of: BTreeMap<u64, String>,
     aliases: BTreeMap<u64, Vec<String>>,
     query_links: Vec<(String, String)>,
+    /// The channel's categories by term id, for Yoast's primary category.
+    categories: BTreeMap<u64, String>,
     /// Old addresses that could not become redirects (the site itself uses them).
     lost_aliases: Vec<(String, String)>,
 }
@@ -81,6 +85,9 @@ impl Plan {
     pub fn index(&mut self, found: Found) {
         match found {
             Found::Author(author) => self.add_author(&author),
+            Found::Category(category) => {
+                self.categories.insert(category.term_id, category.name);
+            }
             Found::Item(item) => self.index_item(&item),
         }
     }
@@ -106,6 +113,7 @@ impl Plan {
         self.authors.insert(
             key,
             Writer {
+                user: author.id,
                 id,
                 name,
                 email: author.email.trim().to_string(),
@@ -151,6 +159,7 @@ impl Plan {
         if !creator.is_empty() && !self.authors.contains_key(&creator.to_lowercase()) {
             let creator = creator.to_string();
             self.add_author(&Author {
+                id: 0,
                 login: creator.clone(),
                 email: String::new(),
                 display_name: creator,
@@ -291,6 +300,11 @@ impl Plan {
         paths
     }
 
+    /// Items the export holds (posts, pages, attachments and the rest).
+    pub fn item_count(&self) -> usize {
+        self.items.len() + self.counts.values().sum::<usize>()
+    }
+
     pub fn author_count(&self) -> usize {
         self.authors.len()
     }
@@ -405,9 +419,18 @@ impl Plan {
             .filter(|t| t.domain == "category" && !t.name.is_empty())
             .map(|t| t.name.as_str())
             .collect();
-        let primary = categories
-            .iter()
-            .find(|c| !c.eq_ignore_ascii_case("uncategorized"))
+        // Yoast's primary category when it names one of the post's, else the first that is not
+        // "Uncategorized".
+        let yoast = (item.meta("_yoast_wpseo_primary_category"))
+            .and_then(|id| id.trim().parse::<u64>().ok())
+            .and_then(|id| self.categories.get(&id))
+            .and_then(|name| categories.iter().find(|c| **c == name.as_str()));
+        let primary = yoast
+            .or_else(|| {
+                categories
+                    .iter()
+                    .find(|c| !c.eq_ignore_ascii_case("uncategorized"))
+            })
             .copied();
         let mut tags: Vec<String> = (item.terms.iter())
             .filter(|t| t.domain == "post_tag" && !t.name.is_empty())
@@ -552,11 +575,18 @@ impl Plan {
             if website.starts_with("http://") || website.starts_with("https://") {
                 front.insert("website".into(), website.into());
             }
-            if !c.email.trim().is_empty() {
-                let hash = sitrep_intake::guard::email_hash(&c.email);
-                if let Some(id) = author_of_hash.get(&hash) {
-                    front.insert("author_id".into(), (*id).into());
-                }
+            // A site author's comment: by their WordPress user, or by their address.
+            let by_user = (c.user_id != 0)
+                .then(|| self.authors.values().find(|w| w.user == c.user_id))
+                .flatten()
+                .map(|w| w.id.as_str());
+            let hash =
+                (!c.email.trim().is_empty()).then(|| sitrep_intake::guard::email_hash(&c.email));
+            let by_email = hash.as_ref().and_then(|h| author_of_hash.get(h).copied());
+            if let Some(id) = by_user.or(by_email) {
+                front.insert("author_id".into(), id.into());
+            }
+            if let Some(hash) = hash {
                 front.insert("email_hash".into(), hash.into());
             }
             let text = format!(

@@ -16,6 +16,8 @@ use crate::{Error, Result};
 /// A `wp:author`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Author {
+    /// WordPress's user id, which comments by the author carry.
+    pub id: u64,
     pub login: String,
     pub email: String,
     pub display_name: String,
@@ -89,9 +91,17 @@ pub struct Channel {
     pub base_url: String,
 }
 
+/// A `wp:category` of the channel: its term id (which Yoast's primary category names) and name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Category {
+    pub term_id: u64,
+    pub name: String,
+}
+
 /// What the reader hands over as it goes.
 pub enum Found {
     Author(Author),
+    Category(Category),
     Item(Box<Item>),
 }
 
@@ -155,6 +165,7 @@ pub fn read_from(
     let mut item: Option<Item> = None;
     let mut comment: Option<Comment> = None;
     let mut meta: Option<(String, String)> = None;
+    let mut category: Option<Category> = None;
     loop {
         let position = reader.buffer_position();
         let event = reader.read_resolved_event_into(&mut buf);
@@ -178,6 +189,7 @@ pub fn read_from(
                 let local = start.local_name().as_ref().to_string();
                 match (ns, local.as_str()) {
                     (Ns::Wp, "author") if item.is_none() => author = Some(Author::default()),
+                    (Ns::Wp, "category") if item.is_none() => category = Some(Category::default()),
                     (Ns::None, "item") => item = Some(Item::default()),
                     (Ns::Wp, "comment") if item.is_some() => comment = Some(Comment::default()),
                     (Ns::Wp, "postmeta") if item.is_some() => meta = Some(Default::default()),
@@ -232,6 +244,7 @@ pub fn read_from(
                     value,
                     Records {
                         channel: &mut channel,
+                        category: &mut category,
                         author: &mut author,
                         item: &mut item,
                         comment: &mut comment,
@@ -260,6 +273,7 @@ pub fn read_from(
 /// The records being filled as the reader goes.
 struct Records<'a> {
     channel: &'a mut Channel,
+    category: &'a mut Option<Category>,
     author: &'a mut Option<Author>,
     item: &'a mut Option<Item>,
     comment: &'a mut Option<Comment>,
@@ -351,8 +365,22 @@ fn assign(
         }
         return;
     }
+    if let Some(c) = r.category.as_mut() {
+        match (ns, local) {
+            (Ns::Wp, "term_id") => c.term_id = number(&value),
+            (Ns::Wp, "cat_name") => c.name = value,
+            (Ns::Wp, "category") => {
+                if let Some(c) = r.category.take() {
+                    found(Found::Category(c));
+                }
+            }
+            _ => {}
+        }
+        return;
+    }
     if let Some(a) = r.author.as_mut() {
         match (ns, local) {
+            (Ns::Wp, "author_id") => a.id = number(&value),
             (Ns::Wp, "author_login") => a.login = value,
             (Ns::Wp, "author_email") => a.email = value,
             (Ns::Wp, "author_display_name") => a.display_name = value,

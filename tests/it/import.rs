@@ -406,3 +406,64 @@ fn dry_run_writes_nothing_a_second_import_is_identical_and_bad_xml_stops_everyth
     assert!(err.contains("bad.xml:1:"), "{err}");
     assert_eq!(texts(&other.root()), before);
 }
+
+/// Yoast's primary category wins over the first one; a comment by a WordPress user who is an
+/// author gets `author_id`; `--media-from` copies the uploads under static/ so the old image
+/// addresses keep working.
+#[test]
+fn primary_category_staff_comments_and_media() {
+    let s = empty_site();
+    let exports = tempfile::tempdir().unwrap();
+    let staff_comment = r#"<wp:comment><wp:comment_id>2</wp:comment_id><wp:comment_author><![CDATA[Ann]]></wp:comment_author>
+<wp:comment_author_email></wp:comment_author_email><wp:comment_date>2019-05-02 12:00:00</wp:comment_date>
+<wp:comment_date_gmt>2019-05-02 10:00:00</wp:comment_date_gmt><wp:comment_content><![CDATA[Thanks.]]></wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved><wp:comment_type>comment</wp:comment_type><wp:comment_parent>0</wp:comment_parent>
+<wp:comment_user_id>41</wp:comment_user_id></wp:comment>"#;
+    let item = post(1, "one", "2019-05-01 10:00:00", "2019-05-01 08:00:00", staff_comment).replace(
+        "<wp:post_type>post</wp:post_type>",
+        r#"<wp:post_type>post</wp:post_type><category domain="category" nicename="news"><![CDATA[News]]></category>
+<category domain="category" nicename="navy"><![CDATA[Navy]]></category>
+<wp:postmeta><wp:meta_key>_yoast_wpseo_primary_category</wp:meta_key><wp:meta_value>12</wp:meta_value></wp:postmeta>"#,
+    );
+    let channel = r#"<wp:author><wp:author_id>41</wp:author_id><wp:author_login>ann</wp:author_login><wp:author_display_name>Ann Author</wp:author_display_name></wp:author>
+<wp:category><wp:term_id>11</wp:term_id><wp:category_nicename>news</wp:category_nicename><wp:cat_name><![CDATA[News]]></wp:cat_name></wp:category>
+<wp:category><wp:term_id>12</wp:term_id><wp:category_nicename>navy</wp:category_nicename><wp:cat_name><![CDATA[Navy]]></wp:cat_name></wp:category>"#;
+    let export = small_export(exports.path(), &format!("{channel}\n{item}"));
+    let uploads = exports.path().join("uploads");
+    std::fs::create_dir_all(uploads.join("2019/05")).unwrap();
+    std::fs::write(uploads.join("2019/05/dock.jpg"), b"\xff\xd8jpeg").unwrap();
+    std::fs::write(uploads.join("2019/05/.DS_Store"), b"junk").unwrap();
+    let (code, _, err) = import(&s, &[&export], &["--media-from", uploads.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let article =
+        front(&std::fs::read_to_string(s.root().join("content/articles/one.md")).unwrap());
+    assert_eq!(article["category"].as_str(), Some("Navy"));
+    assert_eq!(
+        article["tags"].as_array().unwrap()[0].as_str(),
+        Some("News")
+    );
+    let reply =
+        front(&std::fs::read_to_string(s.root().join("content/comments/one/2.md")).unwrap());
+    assert_eq!(reply["author_id"].as_str(), Some("ann"));
+    assert!(
+        s.root()
+            .join("static/wp-content/uploads/2019/05/dock.jpg")
+            .exists()
+    );
+    assert!(
+        !s.root()
+            .join("static/wp-content/uploads/2019/05/.DS_Store")
+            .exists()
+    );
+    let built = s.build();
+    assert!(built.exists("/wp-content/uploads/2019/05/dock.jpg"));
+    assert!(
+        built
+            .page("/one/")
+            .comment("2")
+            .0
+            .value()
+            .classes()
+            .any(|c| c == "by-article-author")
+    );
+}
