@@ -465,6 +465,7 @@ mod tests {
         let channel = read_from(SMALL.as_bytes(), Path::new("x.xml"), &mut |f| match f {
             Found::Author(a) => authors.push(a),
             Found::Item(i) => items.push(*i),
+            Found::Category(_) => {}
         })
         .unwrap();
         assert_eq!(channel.title, "Old Desk");
