@@ -469,6 +469,21 @@ mod tests {
         assert!(c.markdown.contains("[myplugin x=1]"), "{}", c.markdown);
     }
 
+    /// What the converter must get right: tables, nested lists, deletions, footnote-style
+    /// references; checked by rendering the Markdown back as the build does.
+    #[test]
+    fn tables_lists_deletions_and_notes_survive_the_round_trip() {
+        let html = "<table><thead><tr><th>Ship</th><th>Year</th></tr></thead><tbody><tr><td>Endurance</td><td>2027</td></tr></tbody></table>\n\n<ul><li>One<ul><li>One point one</li></ul></li><li>Two</li></ul>\n\n<p>Cost <del>£1bn</del> £2bn<sup><a href=\"#fn1\">1</a></sup></p>\n\n<ol><li id=\"fn1\">The ministry's figure.</li></ol>";
+        let markdown = md(html);
+        let back = crate::text::markdown::render(&markdown, |_| false).html;
+        let doc = back.replace('\n', "");
+        assert!(doc.contains("<th>Ship</th>") && doc.contains("<td>Endurance</td>"), "{markdown}\n{back}");
+        assert!(doc.contains("<li>One<ul><li>One point one</li></ul></li>") || doc.contains("One point one</li></ul>"), "{back}");
+        assert!(doc.contains("<del>£1bn</del>"), "{markdown}\n{back}");
+        assert!(back.contains("The ministry's figure.") || back.contains("The ministry’s figure."), "{back}");
+        assert!(back.contains("href=\"#fn1\""), "{markdown}\n{back}");
+    }
+
     #[test]
     fn plain_comments_show_as_written() {
         let md = comment("1. I *disagree* with [this]\n# not a heading\n\nSecond_paragraph");
