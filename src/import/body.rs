@@ -477,10 +477,20 @@ mod tests {
         let markdown = md(html);
         let back = crate::text::markdown::render(&markdown, |_| false).html;
         let doc = back.replace('\n', "");
-        assert!(doc.contains("<th>Ship</th>") && doc.contains("<td>Endurance</td>"), "{markdown}\n{back}");
-        assert!(doc.contains("<li>One<ul><li>One point one</li></ul></li>") || doc.contains("One point one</li></ul>"), "{back}");
+        assert!(
+            doc.contains("<th>Ship</th>") && doc.contains("<td>Endurance</td>"),
+            "{markdown}\n{back}"
+        );
+        assert!(
+            doc.contains("<li>One<ul><li>One point one</li></ul></li>")
+                || doc.contains("One point one</li></ul>"),
+            "{back}"
+        );
         assert!(doc.contains("<del>£1bn</del>"), "{markdown}\n{back}");
-        assert!(back.contains("The ministry's figure.") || back.contains("The ministry’s figure."), "{back}");
+        assert!(
+            back.contains("The ministry's figure.") || back.contains("The ministry’s figure."),
+            "{back}"
+        );
         assert!(back.contains("href=\"#fn1\""), "{markdown}\n{back}");
     }
 

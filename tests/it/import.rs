@@ -85,6 +85,8 @@ fn the_theme_unit_test_imports_and_every_approved_comment_is_in_its_thread() {
     let (code, out, err) = import(&s, &[&export], &["--report", report_path.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("comment/approved"), "{out}");
+    // `check` also refuses a link to a page the site does not have.
+    sitrep::check(&s.options()).unwrap_or_else(|e| panic!("{e}"));
     let built = s.build();
     assert_eq!(built.report.warnings, Vec::new());
 
@@ -188,6 +190,7 @@ fn the_block_test_export_imports_and_builds_and_shared_names_both_survive() {
     let s = empty_site();
     let (code, _, err) = import(&s, &[&export], &[]);
     assert_eq!(code, 0, "{err}");
+    sitrep::check(&s.options()).unwrap_or_else(|e| panic!("{e}"));
     let built = s.build();
     assert_eq!(built.report.warnings, Vec::new());
     let published: Vec<Item> = items(&export)
