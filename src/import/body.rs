@@ -33,9 +33,9 @@ pub fn convert(html: &str, id: u64, attachments: &BTreeMap<u64, Attachment>) -> 
     let mut standfirst = None;
     if let Some(at) = html.find("<!--more") {
         let end = html[at..].find("-->").map_or(html.len(), |e| at + e + 3);
-        let before = strip_tags(&html[..at]);
-        if !before.trim().is_empty() {
-            standfirst = Some(before.split_whitespace().collect::<Vec<_>>().join(" "));
+        let before = plain_text(&html[..at]);
+        if !before.is_empty() {
+            standfirst = Some(before);
         }
         html.replace_range(at..end, "");
     }
@@ -410,7 +410,15 @@ fn media(code: &Shortcode) -> String {
     )
 }
 
-/// Text without tags (for a standfirst).
+/// Text without tags, whitespace collapsed (a standfirst, an excerpt, a caption).
+pub fn plain_text(html: &str) -> String {
+    strip_tags(html)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Text without tags.
 fn strip_tags(html: &str) -> String {
     let mut out = String::new();
     let mut inside = false;

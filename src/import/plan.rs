@@ -406,7 +406,7 @@ impl Plan {
         if let Some(writer) = self.authors.get(&byline(&item.creator).to_lowercase()) {
             front.insert("author".into(), writer.id.clone().into());
         }
-        let excerpt = plain(&item.excerpt);
+        let excerpt = body::plain_text(&item.excerpt);
         let summary = if excerpt.is_empty() {
             converted.standfirst.clone()
         } else {
@@ -458,7 +458,10 @@ impl Plan {
                 front.insert("image_alt".into(), image.alt.clone().into());
             }
             if !image.caption.is_empty() {
-                front.insert("image_caption".into(), plain(&image.caption).into());
+                front.insert(
+                    "image_caption".into(),
+                    body::plain_text(&image.caption).into(),
+                );
             }
         }
         if item.comment_status == "closed" {
@@ -710,19 +713,4 @@ fn last_part(link: &str) -> String {
         .next()
         .unwrap_or("")
         .to_string()
-}
-
-/// Text without tags, whitespace collapsed (excerpts, captions).
-fn plain(html: &str) -> String {
-    let mut out = String::new();
-    let mut inside = false;
-    for c in html.chars() {
-        match c {
-            '<' => inside = true,
-            '>' => inside = false,
-            c if !inside => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
