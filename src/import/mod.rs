@@ -187,21 +187,21 @@ pub fn wordpress(options: &ImportOptions) -> Result<Report> {
     }
     plan.settle();
     let media = media_files(&root, options.media_from.as_deref())?;
-    let mut targets = plan.paths();
-    targets.extend(media.iter().map(|(_, to)| to.clone()));
     if !options.force {
-        let existing: Vec<&PathBuf> = targets.iter().filter(|p| root.join(p).exists()).collect();
-        if !existing.is_empty() {
-            let shown: Vec<String> = existing
-                .iter()
-                .take(5)
-                .map(|p| p.display().to_string())
-                .collect();
+        let mut existing = 0;
+        let mut shown = Vec::new();
+        let targets = plan.paths().chain(media.iter().map(|(_, to)| to.clone()));
+        for path in targets.filter(|p| root.join(p).exists()) {
+            existing += 1;
+            if shown.len() < 5 {
+                shown.push(path.display().to_string());
+            }
+        }
+        if existing > 0 {
             return Err(Error::Usage(format!(
-                "{} files the import would write exist already ({}{}): pass --force to replace them",
-                existing.len(),
+                "{existing} files the import would write exist already ({}{}): pass --force to replace them",
                 shown.join(", "),
-                if existing.len() > 5 { ", …" } else { "" }
+                if existing > 5 { ", …" } else { "" }
             )));
         }
     }
