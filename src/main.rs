@@ -232,7 +232,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (result, quiet) = match cli.command {
+    // (what happened, print nothing but errors, whether an output folder was at stake)
+    let (result, quiet, writes) = match cli.command {
         Command::Build {
             root,
             output,
@@ -257,7 +258,7 @@ fn main() -> ExitCode {
                 progress,
                 ..BuildOptions::new(root)
             };
-            (sitrep::build(&options), quiet)
+            (sitrep::build(&options), quiet, true)
         }
         Command::Check { root, drafts } => {
             let options = BuildOptions {
@@ -265,7 +266,7 @@ fn main() -> ExitCode {
                 now,
                 ..BuildOptions::new(root)
             };
-            (sitrep::check(&options), false)
+            (sitrep::check(&options), false, false)
         }
         Command::Serve { root, port } => return serve(root, port),
         Command::Import { from, root } => {
@@ -291,9 +292,15 @@ fn main() -> ExitCode {
                 print_diagnostic(Level::Error, error);
             }
             let n = errors.len();
+            // `check` writes nothing, so it has no output to speak of.
             eprintln!(
-                "{n} error{} found; the output was left as it was",
-                if n == 1 { "" } else { "s" }
+                "{n} error{} found{}",
+                if n == 1 { "" } else { "s" },
+                if writes {
+                    "; the output was left as it was"
+                } else {
+                    ""
+                }
             );
             ExitCode::FAILURE
         }
@@ -611,12 +618,16 @@ fn print_summary(report: &BuildReport) {
         .iter()
         .map(|(name, time)| format!("{name} {} ms", time.as_millis()))
         .collect();
+    let counted = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
     println!(
-        "{what}: {} pages, {} articles, {} authors, {} comments, {files} in {} ms ({})",
-        report.pages,
-        report.articles,
-        report.authors,
-        report.comments,
+        "{what}: {}, {}, {}, {}, {files} in {} ms ({})",
+        counted(report.pages, "page", "pages"),
+        counted(report.articles, "article", "articles"),
+        counted(report.authors, "author", "authors"),
+        counted(report.comments, "comment", "comments"),
         report.elapsed.as_millis(),
         stages.join(", ")
     );

@@ -103,9 +103,29 @@ fn toml_error(
     error: &toml::de::Error,
 ) -> Diagnostic {
     let message = error.message().trim();
-    let message = match hint(message) {
-        Some(hint) => format!("{message}: {hint}"),
-        None => message.to_string(),
+    // The key on the line the parser stopped at, for hints that depend on the field.
+    let key = error.span().and_then(|span| {
+        let start = toml_text[..span.start.min(toml_text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line = toml_text[start..].lines().next()?;
+        Some(line.split('=').next()?.trim().to_string())
+    });
+    let message = match (hint(message), key.as_deref()) {
+        // Our own date errors say so already; the TOML parser's ("invalid float") do not.
+        (_, Some("date" | "updated"))
+            if !message.starts_with("missing field") && !message.contains("2026-11-28") =>
+        {
+            format!("{message}: a date looks like 2026-11-28, or 2026-11-28T09:30:00Z with a time")
+        }
+        (Some(hint), _) => format!("{message}: {hint}"),
+        (None, _) => match misspelling(message, toml_text) {
+            Some((key, line, field)) => format!(
+                "{message}: `{key}` on line {} is not a field; is it a misspelling of `{field}`?",
+                line + line_offset
+            ),
+            None => message.to_string(),
+        },
     };
     match error.span() {
         Some(span) => {
@@ -123,6 +143,18 @@ fn toml_error(
         }
         None => Diagnostic::new(path, message),
     }
+}
+
+/// For "missing field `title`": a top-level key written near it (`tittle`), and its line.
+fn misspelling<'m>(message: &'m str, toml_text: &str) -> Option<(String, usize, &'m str)> {
+    let field = message.strip_prefix("missing field `")?.strip_suffix('`')?;
+    toml_text
+        .lines()
+        .enumerate()
+        .take_while(|(_, line)| !line.trim_start().starts_with('['))
+        .filter_map(|(i, line)| Some((line.split_once('=')?.0.trim(), i + 1)))
+        .find(|(key, _)| *key != field && strsim::damerau_levenshtein(key, field) <= 2)
+        .map(|(key, line)| (key.to_string(), line, field))
 }
 
 /// What usually causes a TOML error that editors make, in words they can act on.

@@ -112,10 +112,10 @@ pub fn error_page(errors: &[Diagnostic]) -> String {
         items.push_str("</li>\n");
     }
     let n = errors.len();
-    let title = format!(
-        "{n} error{} stop the site from building",
-        if n == 1 { "" } else { "s" }
-    );
+    let title = match n {
+        1 => "1 error stops the site from building".to_string(),
+        n => format!("{n} errors stop the site from building"),
+    };
     format!(
         r#"<!doctype html>
 <html lang="en">
@@ -162,5 +162,6 @@ mod tests {
         assert!(!page.contains("<img"));
         assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
         assert!(page.contains("content/comments/a/1.md:2:5"));
+        assert!(page.contains("<title>1 error stops the site from building</title>"));
     }
 }

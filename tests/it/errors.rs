@@ -422,3 +422,49 @@ fn the_command_colours_errors_on_a_terminal_unless_no_color() {
     );
     assert!(!plain.contains('\x1b'), "{plain:?}");
 }
+
+/// Issue 14: a misspelt field names the misspelling; a bad date says what a date looks like;
+/// `check` does not speak of an output it never writes; counts are singular when they are one.
+#[test]
+fn messages_say_what_to_fix() {
+    let s = crate::support::TestSite::empty();
+    s.file(
+        "content/articles/one.md",
+        "+++\ntittle = \"x\"\ndate = 2026-11-01\nauthor = \"x\"\n+++\nB\n",
+    );
+    s.file(
+        "content/articles/two.md",
+        "+++\ntitle = \"x\"\ndate = notadate\nauthor = \"x\"\n+++\nB\n",
+    );
+    crate::support::assert_prefixes(
+        &s.errors(),
+        &[
+            "content/articles/one.md:2:1: missing field `title`: `tittle` on line 2 is not a field; is it a misspelling of `title`?",
+            "content/articles/two.md:3:8: invalid float",
+        ],
+    );
+    assert!(s.errors()[1].contains("a date looks like 2026-11-28"));
+    let out = Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args(["check", "--root"])
+        .arg(s.root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.trim_end().ends_with("2 errors found"), "{stderr}");
+
+    s.remove("content/articles/two.md");
+    s.file(
+        "content/articles/one.md",
+        "+++\ntitle = \"x\"\ndate = 2026-11-01\nauthor = \"x\"\n+++\nB\n",
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args(["build", "--root"])
+        .arg(s.root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains(", 1 article, 1 author, 0 comments,"),
+        "{stdout}"
+    );
+}
