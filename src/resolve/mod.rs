@@ -71,7 +71,17 @@ pub fn resolve_cached(
     let mut slugs = SlugClaims::new(&sources.static_files);
 
     let pending = pending_articles(sources, &authors, &mut slugs, options, &mut diagnostics);
-    let grouped = group_comments(sources, &pending, &mut diagnostics);
+    let (grouped, of_failed) = group_comments(sources, &pending, &mut diagnostics);
+    // The comments of an article whose own file failed are checked all the same (its folder
+    // names it), so one run reports every error, theirs included.
+    for comments in of_failed.values() {
+        comments::thread(
+            comments,
+            &authors,
+            config.comments.max_depth,
+            &mut diagnostics,
+        );
+    }
     let made = article::make_all(
         &pending,
         &grouped,
@@ -194,13 +204,17 @@ fn group_comments<'a>(
     sources: &'a Sources,
     pending: &[Pending],
     diagnostics: &mut Diagnostics,
-) -> Vec<Vec<&'a CommentSource>> {
+) -> (
+    Vec<Vec<&'a CommentSource>>,
+    BTreeMap<&'a str, Vec<&'a CommentSource>>,
+) {
     let slug_of_stem = slug_of_stem(pending);
     let index_of: HashMap<&str, usize> = pending
         .iter()
         .enumerate()
         .map(|(i, p)| (p.slug.as_str(), i))
         .collect();
+    let mut of_failed: BTreeMap<&str, Vec<&CommentSource>> = BTreeMap::new();
     let mut grouped: Vec<Vec<&CommentSource>> = vec![Vec::new(); pending.len()];
     // Comments come sorted by path, so each folder's are together: one lookup a folder.
     let mut last: Option<(&str, Option<usize>)> = None;
@@ -219,8 +233,10 @@ fn group_comments<'a>(
         };
         match target {
             Some(i) => grouped[i].push(comment),
-            // The article's own error is already reported.
-            None if sources.failed_articles.contains(folder) => {}
+            // The article's own error is already reported; its comments are checked apart.
+            None if sources.failed_articles.contains(folder) => {
+                of_failed.entry(folder).or_default().push(comment);
+            }
             None => diagnostics.error(Diagnostic::new(
                 &comment.source.path,
                 format!(
@@ -230,7 +246,7 @@ fn group_comments<'a>(
             )),
         }
     }
-    grouped
+    (grouped, of_failed)
 }
 
 /// The stand-alone pages to publish, by slug.

@@ -468,3 +468,25 @@ fn messages_say_what_to_fix() {
         "{stdout}"
     );
 }
+
+/// Issue 14: an article whose front matter is broken still has its comments checked, so one
+/// run reports a comment's missing parent too, not only after the article is fixed.
+#[test]
+fn comments_of_a_broken_article_are_checked_in_the_same_run() {
+    let s = crate::support::TestSite::empty();
+    s.file(
+        "content/articles/broken.md",
+        "+++\ntitle = \"Unclosed\ndate = 2026-11-01\nauthor = \"x\"\n+++\nB\n",
+    );
+    s.file(
+        "content/comments/broken/c1.md",
+        "+++\nauthor = \"R\"\ndate = 2026-11-02\nparent = \"c0\"\n+++\nReply.\n",
+    );
+    assert_prefixes(
+        &s.errors(),
+        &[
+            "content/articles/broken.md:2:18: invalid basic string",
+            "content/comments/broken/c1.md: parent \"c0\" is not a comment on this article",
+        ],
+    );
+}
