@@ -32,7 +32,6 @@ pub fn new_article(
     site_root(root)?;
     let headline = headline.trim();
     let slug = article_slug(headline)?;
-    let author = pick_author(root, author)?;
 
     let articles_dir = root.join("content/articles");
     let plain = articles_dir.join(format!("{slug}.md"));
@@ -65,6 +64,8 @@ pub fn new_article(
     if static_file.exists() {
         return Err(taken(&static_file));
     }
+    // After the slug: a taken one is the first thing to fix, whoever writes the article.
+    let author = pick_author(root, author)?;
 
     let text = format!(
         "+++\n\
@@ -100,9 +101,12 @@ fn article_slug(headline: &str) -> Result<String> {
         ));
     }
     let slug = slugs::taxon_slug(headline);
-    let why = if slug.is_empty() {
-        Some("is empty".to_string())
-    } else if urls::is_reserved_name(&slug) {
+    if slug.is_empty() {
+        return Err(usage(format!(
+            "the headline {headline:?} has no letters or digits to make its address from: write              it with words (the title can be changed in the file afterwards)"
+        )));
+    }
+    let why = if urls::is_reserved_name(&slug) {
         Some("is a path the site itself uses".to_string())
     } else {
         slugs::check(&slug).err()
@@ -155,14 +159,20 @@ fn pick_author(root: &Path, asked: Option<&str>) -> Result<String> {
 pub fn new_author(root: &Path, id: &str) -> Result<PathBuf> {
     site_root(root)?;
     let advice = "use lower-case letters, digits and hyphens, such as maren-holt";
+    // What to use instead: lower case, with hyphens, as the help says.
+    let suggestion = slug::slugify(id);
+    let instead = if suggestion.is_empty() || suggestion == id {
+        String::new()
+    } else {
+        format!(" (such as {suggestion:?})")
+    };
     if let Err(why) = slugs::check(id) {
-        return Err(usage(format!("the author id {id:?} {why}: {advice}")));
+        return Err(usage(format!("the author id {id:?} {why}: {advice}{instead}")));
     }
-    if id.to_lowercase() != id {
+    if id.to_lowercase() != id || id.contains('_') {
         return Err(usage(format!(
-            "the author id {id:?} has capitals, but ids are lower case (they are part of the \
-             author page's address): use {:?}",
-            id.to_lowercase()
+            "the author id {id:?} is not lower-case letters, digits and hyphens (it is part of \
+             the author page's address): use {suggestion:?}"
         )));
     }
     let name = name_from_id(id);
@@ -262,6 +272,23 @@ mod tests {
             let e = new_article(dir.path(), headline, None, false, now()).unwrap_err();
             assert!(matches!(e, Error::Usage(_)), "{headline:?}: {e}");
         }
+    }
+
+    /// Issue 14: no empty code span for a headline without words; an author id with an
+    /// underscore gets the hyphenated suggestion; a taken slug is said before a missing author.
+    #[test]
+    fn messages_say_the_first_thing_to_fix() {
+        let dir = site();
+        let e = new_article(dir.path(), "!!!", None, false, now()).unwrap_err();
+        assert!(e.to_string().contains("no letters or digits"), "{e}");
+        assert!(!e.to_string().contains("``"), "{e}");
+        let e = new_author(dir.path(), "Bad_ID").unwrap_err().to_string();
+        assert!(e.contains("\"bad-id\""), "{e}");
+        std::fs::write(dir.path().join("content/authors/bo.toml"), "name = \"Bo\"\n").unwrap();
+        std::fs::create_dir_all(dir.path().join("content/articles")).unwrap();
+        std::fs::write(dir.path().join("content/articles/frigate-news.md"), "+++\n+++\n").unwrap();
+        let e = new_article(dir.path(), "Frigate news", None, false, now()).unwrap_err();
+        assert!(e.to_string().contains("already"), "{e}");
     }
 
     #[test]
