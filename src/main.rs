@@ -276,7 +276,16 @@ fn main() -> ExitCode {
             return written(comments(what, &root).map(|()| Vec::new()));
         }
         Command::New { what, root } => return written(new(what, &root, now)),
-        Command::Init { dir } => return written(sitrep::scaffold::init(&dir)),
+        Command::Init { dir } => {
+            let code = written(sitrep::scaffold::init(&dir));
+            if code == ExitCode::SUCCESS {
+                println!(
+                    "next: cd {} && sitrep serve   (and set base_url in site.toml to the site's address)",
+                    dir.display()
+                );
+            }
+            return code;
+        }
     };
     match result {
         Ok(report) => {

@@ -28,7 +28,9 @@ const SAMPLES: &[(&str, &str)] = &[
         include_str!("sample/comment.md"),
     ),
     // The output is rebuilt from the sources, so it has no place in version control.
-    (".gitignore", "/public/\n/moderation/\n"),
+    // The output, the build's own staging folders beside it, and the comment queue (readers'
+    // unmoderated words) have no place in version control.
+    (".gitignore", "/public/\n/.public.sitrep-*\n/moderation/\n"),
 ];
 
 /// Makes a new site in `dir` (absent or empty); returns the files written, sorted.
@@ -135,6 +137,7 @@ mod tests {
         let config = parse(&SITE_TOML.replace("@TITLE@", "\"Ridgeline\""));
         let default = Config {
             title: "Ridgeline".to_string(),
+            base_url: "https://www.example.org/".to_string(),
             ..Config::default()
         };
         assert_eq!(format!("{config:?}"), format!("{default:?}"));
@@ -155,6 +158,9 @@ mod tests {
         assert!(config.comments.close_after_days.take().is_some());
         // The words shown are examples of the theme's own: a site has none by default.
         assert!(!std::mem::take(&mut config.words).is_empty());
+        // base_url is a placeholder to replace, so a new site builds without a warning.
+        assert_eq!(config.base_url, "https://www.example.org/");
+        config.base_url = Config::default().base_url;
         assert_eq!(format!("{config:?}"), format!("{:?}", Config::default()));
 
         // Config's Debug lists its fields (`name: value`, nested tables indented), so a setting

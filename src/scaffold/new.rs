@@ -167,7 +167,9 @@ pub fn new_author(root: &Path, id: &str) -> Result<PathBuf> {
         format!(" (such as {suggestion:?})")
     };
     if let Err(why) = slugs::check(id) {
-        return Err(usage(format!("the author id {id:?} {why}: {advice}{instead}")));
+        return Err(usage(format!(
+            "the author id {id:?} {why}: {advice}{instead}"
+        )));
     }
     if id.to_lowercase() != id || id.contains('_') {
         return Err(usage(format!(
@@ -284,9 +286,17 @@ mod tests {
         assert!(!e.to_string().contains("``"), "{e}");
         let e = new_author(dir.path(), "Bad_ID").unwrap_err().to_string();
         assert!(e.contains("\"bad-id\""), "{e}");
-        std::fs::write(dir.path().join("content/authors/bo.toml"), "name = \"Bo\"\n").unwrap();
+        std::fs::write(
+            dir.path().join("content/authors/bo.toml"),
+            "name = \"Bo\"\n",
+        )
+        .unwrap();
         std::fs::create_dir_all(dir.path().join("content/articles")).unwrap();
-        std::fs::write(dir.path().join("content/articles/frigate-news.md"), "+++\n+++\n").unwrap();
+        std::fs::write(
+            dir.path().join("content/articles/frigate-news.md"),
+            "+++\n+++\n",
+        )
+        .unwrap();
         let e = new_article(dir.path(), "Frigate news", None, false, now()).unwrap_err();
         assert!(e.to_string().contains("already"), "{e}");
     }

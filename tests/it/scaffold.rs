@@ -33,10 +33,11 @@ impl Run {
         self
     }
 
-    /// The files it reported writing.
+    /// The files it reported writing (`init` then says what to do next).
     fn written(&self) -> Vec<PathBuf> {
         self.stdout
             .lines()
+            .filter(|l| !l.starts_with("next: "))
             .map(|l| PathBuf::from(l.strip_prefix("wrote ").expect(l)))
             .collect()
     }
@@ -143,6 +144,13 @@ fn init_makes_a_site_whose_first_build_shows_the_sample() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("ridgeline-news");
     let run = sitrep_at(new_at(), &["init", dir.to_str().unwrap()], "").ok();
+    assert!(
+        run.stdout
+            .trim_end()
+            .ends_with("sitrep serve   (and set base_url in site.toml to the site's address)"),
+        "{}",
+        run.stdout
+    );
     let written = run.written();
     let mut sorted = written.clone();
     sorted.sort();
@@ -160,6 +168,13 @@ fn init_makes_a_site_whose_first_build_shows_the_sample() {
     }
     assert!(written.contains(&dir.join("site.toml")));
 
+    // The first build is clean: no warning about the placeholder address.
+    let report = sitrep::build(&sitrep::BuildOptions::new(&dir)).unwrap();
+    assert_eq!(report.warnings, Vec::new());
+    let ignored = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+    for line in ["/public/", "/.public.sitrep-*", "/moderation/"] {
+        assert!(ignored.lines().any(|l| l == line), "{ignored}");
+    }
     let out = build(&dir, "public", false);
     let page = out.page(SAMPLE);
     assert_eq!(
