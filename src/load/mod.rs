@@ -48,11 +48,12 @@ pub fn load(root: &Path) -> Result<Sources> {
             }
         }
     } else {
-        diagnostics.warn(Diagnostic::new(
-            "site.toml",
-            "no site.toml: using default settings",
-        ));
-        Config::default()
+        // Building whatever folder one stands in into ./public would surprise; say how to start.
+        return Err(Error::Usage(format!(
+            "{}: no site.toml here, so this is not a site: make one with `sitrep init DIR`, or \
+             pass the site's folder with --root",
+            root.display()
+        )));
     };
 
     let found = find_files(&root, &mut diagnostics);

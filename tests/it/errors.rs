@@ -490,3 +490,23 @@ fn comments_of_a_broken_article_are_checked_in_the_same_run() {
         ],
     );
 }
+
+/// Issue 14: `build` in a folder without site.toml refuses, says how to start a site, and
+/// writes nothing (it used to build an empty site into ./public).
+#[test]
+fn a_folder_without_site_toml_is_not_built() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.md"), "Not a site.\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .arg("build")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("no site.toml here") && stderr.contains("sitrep init"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("public").exists());
+}
