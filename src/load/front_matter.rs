@@ -157,6 +157,25 @@ fn misspelling<'m>(message: &'m str, toml_text: &str) -> Option<(String, usize, 
         .map(|(key, line)| (key.to_string(), line, field))
 }
 
+/// Where each top-level key of `toml_text` is written: (key, line, column of its value), lines
+/// counted in the file (`line_offset` lines come before the TOML).
+pub fn field_positions(toml_text: &str, line_offset: usize) -> Vec<(String, usize, usize)> {
+    toml_text
+        .lines()
+        .enumerate()
+        .take_while(|(_, line)| !line.trim_start().starts_with('['))
+        .filter_map(|(i, line)| {
+            let (key, rest) = line.split_once('=')?;
+            let key = key.trim().trim_matches('"');
+            if key.is_empty() || key.contains(char::is_whitespace) {
+                return None;
+            }
+            let value_at = line.len() - rest.trim_start().len();
+            Some((key.to_string(), i + 1 + line_offset, value_at + 1))
+        })
+        .collect()
+}
+
 /// What usually causes a TOML error that editors make, in words they can act on.
 fn hint(toml_message: &str) -> Option<&'static str> {
     let hints: [(&str, &str); 5] = [

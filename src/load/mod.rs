@@ -245,11 +245,13 @@ pub(crate) fn markdown_source<F: DeserializeOwned>(
     let split = front_matter::split(&path, text)?;
     let (front, warnings) = front_matter::parse_toml(&path, split.front_matter, split.line_offset)?;
     let body = split.body.to_string();
+    let fields = front_matter::field_positions(split.front_matter, split.line_offset);
     Ok((
         Source {
             path,
             stem,
             front,
+            fields,
             body,
             version: next_version(),
         },
@@ -268,6 +270,7 @@ pub(crate) fn toml_source<F: DeserializeOwned>(
             path,
             stem,
             front,
+            fields: front_matter::field_positions(text, 0),
             body: String::new(),
             version: next_version(),
         },

@@ -19,10 +19,25 @@ pub struct Source<F> {
     /// The name the file gives the item: the file stem, or the folder of a bundle.
     pub stem: String,
     pub front: F,
+    /// Where each top-level field is written: (key, line, column of its value), so an error
+    /// found later about a field's value points at it.
+    pub fields: Vec<(String, usize, usize)>,
     pub body: String,
     /// Different for every read of every file (see [`next_version`]), so `serve` can tell
     /// which results of the last build still hold without comparing texts.
     pub version: u64,
+}
+
+impl<F> Source<F> {
+    /// A diagnostic about the value of `key`, at its line and column when it is written.
+    pub fn at(&self, key: &str, message: impl Into<String>) -> crate::error::Diagnostic {
+        match self.fields.iter().find(|(k, _, _)| k == key) {
+            Some((_, line, column)) => {
+                crate::error::Diagnostic::at(&self.path, *line, *column, message)
+            }
+            None => crate::error::Diagnostic::new(&self.path, message),
+        }
+    }
 }
 
 /// A number no earlier read was given.

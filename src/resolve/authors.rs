@@ -2,11 +2,10 @@
 //! replies use. Part of the resolve stage.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
 
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::model::site::{Author, resolve_link};
-use crate::model::sources::{AuthorFront, Source};
+use crate::model::sources::{ArticleFront, AuthorFront, Source};
 use crate::render::urls;
 use crate::text::{markdown, sanitize, slugs};
 
@@ -75,18 +74,23 @@ impl Authors {
 
     /// Whether `id` names an author, reporting it against `path` (as `field`) if not. An id
     /// whose file failed to load is not reported again.
-    pub fn check(&self, id: &str, field: &str, path: &Path, diagnostics: &mut Diagnostics) -> bool {
+    /// Whether `id` is a known author; if not (and its file did not merely fail), reports it
+    /// with `at`, which places the message at the field that names it.
+    pub fn check(
+        &self,
+        id: &str,
+        field: &str,
+        at: &dyn Fn(String) -> Diagnostic,
+        diagnostics: &mut Diagnostics,
+    ) -> bool {
         if self.by_id.contains_key(id) {
             return true;
         }
         if !self.failed.contains(id) {
-            diagnostics.error(Diagnostic::new(
-                path,
-                format!(
-                    "{field} \"{id}\" is not in content/authors/{}",
-                    did_you_mean(id, self.by_id.keys().map(String::as_str))
-                ),
-            ));
+            diagnostics.error(at(format!(
+                "{field} \"{id}\" is not in content/authors/{}",
+                did_you_mean(id, self.by_id.keys().map(String::as_str))
+            )));
         }
         false
     }
@@ -94,11 +98,14 @@ impl Authors {
     /// An article's byline: `author` first, then `authors`, each once and each known.
     pub fn byline(
         &self,
-        author: Option<&String>,
-        authors: &[String],
-        path: &Path,
+        source: &Source<ArticleFront>,
         diagnostics: &mut Diagnostics,
     ) -> Vec<String> {
+        let (author, authors, path) = (
+            source.front.author.as_ref(),
+            &source.front.authors,
+            &source.path,
+        );
         let mut seen = HashSet::new();
         let ids: Vec<String> = author
             .into_iter()
@@ -112,8 +119,17 @@ impl Authors {
                 "no author: add `author = \"<id>\"` (a file stem under content/authors/), or `authors = [...]`",
             ));
         }
+        let single = author.is_some_and(|a| !authors.contains(a));
         ids.into_iter()
-            .filter(|id| self.check(id, "author", path, diagnostics))
+            .filter(|id| {
+                let key = if single && author == Some(id) {
+                    "author"
+                } else {
+                    "authors"
+                };
+                let at = |message: String| source.at(key, message);
+                self.check(id, "author", &at, diagnostics)
+            })
             .collect()
     }
 }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use crate::error::{Diagnostic, Diagnostics};
 use crate::model::comment::{Comment, Thread};
 use crate::model::config::MaxDepth;
-use crate::model::sources::CommentSource;
+use crate::model::sources::{CommentFront, CommentSource, Source};
 use crate::render::urls;
 use crate::resolve::authors::Authors;
 use crate::resolve::thread::{self, ThreadError};
@@ -20,7 +20,8 @@ pub fn thread(
     max_depth: MaxDepth,
     diagnostics: &mut Diagnostics,
 ) -> Thread {
-    let mut path_of: HashMap<String, PathBuf> = HashMap::new();
+    // Each comment's file, for its errors: placed at its `parent` field, which they are about.
+    let mut source_of: HashMap<String, &Source<CommentFront>> = HashMap::new();
     let mut checked = Vec::with_capacity(comments.len());
     for CommentSource { source, .. } in comments.iter().copied() {
         if urls::comment_anchor(&source.stem) == urls::HELD_NOTICE {
@@ -42,10 +43,10 @@ pub fn thread(
             continue;
         }
         let front = &source.front;
-        let author_id = front
-            .author_id
-            .clone()
-            .filter(|id| authors.check(id, "author_id", &source.path, diagnostics));
+        let author_id = front.author_id.clone().filter(|id| {
+            let at = |message: String| source.at("author_id", message);
+            authors.check(id, "author_id", &at, diagnostics)
+        });
         let email_hash = front.email_hash.as_ref().filter(|hash| {
             let ok = sanitize::is_email_hash(hash);
             if !ok {
@@ -56,7 +57,7 @@ pub fn thread(
             }
             ok
         });
-        path_of.insert(source.stem.clone(), source.path.clone());
+        source_of.insert(source.stem.clone(), source);
         checked.push(Comment {
             id: source.stem.clone(),
             parent: front.parent.clone(),
@@ -85,10 +86,10 @@ pub fn thread(
                 )
             }
         };
-        diagnostics.error(Diagnostic::new(
-            path_of.get(&id).cloned().unwrap_or_default(),
-            message,
-        ));
+        diagnostics.error(match source_of.get(&id) {
+            Some(source) => source.at("parent", message),
+            None => Diagnostic::new(PathBuf::new(), message),
+        });
     }
     thread
 }

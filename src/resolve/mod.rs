@@ -161,12 +161,7 @@ fn pending_articles<'a>(
             .unwrap_or_else(|| source.stem.clone());
         let claimed = slugs.claim(&slug, &source.path, diagnostics);
         let front = &source.front;
-        let byline = authors.byline(
-            front.author.as_ref(),
-            &front.authors,
-            &source.path,
-            diagnostics,
-        );
+        let byline = authors.byline(source, diagnostics);
         let aliases = alias_paths(&front.aliases, &source.path, diagnostics);
         let status = if front.draft {
             Status::Draft

@@ -82,13 +82,13 @@ fn every_error_is_reported_once_sorted_by_file() {
         "content/articles/no-date.md:2:1: missing field `date`",
         "content/articles/reserved.md: the slug `tag` is already taken by (a path sitrep itself uses): give one of them another `slug`",
         "content/articles/twin.md: the slug `frigate` is already taken by content/articles/frigate.md: give one of them another `slug`",
-        "content/articles/typo-author.md: author \"ann-autor\" is not in content/authors/ (did you mean \"ann-author\"?)",
+        "content/articles/typo-author.md:4:10: author \"ann-autor\" is not in content/authors/ (did you mean \"ann-author\"?)",
         "content/articles/yaml.md:1:1: this file starts with `---` (YAML front matter), but sitrep reads TOML front matter between two lines of `+++`: change both `---` lines to `+++` and write the fields as TOML (`title = \"...\"`)",
-        "content/comments/frigate/fake-staff.md: author_id \"nobody\" is not in content/authors/ (did you mean \"cy-nobody\"?)",
+        "content/comments/frigate/fake-staff.md:4:13: author_id \"nobody\" is not in content/authors/ (did you mean \"cy-nobody\"?)",
         "content/comments/frigate/latin1.md: cannot read this file: it is not UTF-8 text",
-        "content/comments/frigate/loop1.md: reply loop: loop1 → loop2 → loop1; one of these must not have a `parent`",
+        "content/comments/frigate/loop1.md:4:10: reply loop: loop1 → loop2 → loop1; one of these must not have a `parent`",
         "content/comments/frigate/no-name.md:2:1: missing field `author`",
-        "content/comments/frigate/orphan.md: parent \"c99\" is not a comment on this article (comment ids are file stems in this folder)",
+        "content/comments/frigate/orphan.md:4:10: parent \"c99\" is not a comment on this article (comment ids are file stems in this folder)",
         "content/comments/nowhere/c1.md: this comment is filed under `nowhere`, but there is no article with that slug",
         "content/pages/about.md: the slug `about` is already taken by content/pages/about-twin.md: give one of them another `slug`",
     ];
@@ -111,7 +111,7 @@ fn the_command_exits_1_and_names_the_files() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("error: content/comments/frigate/orphan.md: parent \"c99\""),
+        stderr.contains("error: content/comments/frigate/orphan.md:4:10: parent \"c99\""),
         "{stderr}"
     );
     assert!(
@@ -210,7 +210,7 @@ fn comments_of_unpublished_articles_are_still_checked() {
     assert_eq!(
         s.errors(),
         [
-            "content/comments/draft/c2.md: parent \"nope\" is not a comment on this article (comment ids are file stems in this folder)",
+            "content/comments/draft/c2.md:4:10: parent \"nope\" is not a comment on this article (comment ids are file stems in this folder)",
             "content/comments/future/c1.md:2:1: missing field `date`",
         ]
     );
@@ -486,7 +486,7 @@ fn comments_of_a_broken_article_are_checked_in_the_same_run() {
         &s.errors(),
         &[
             "content/articles/broken.md:2:18: invalid basic string",
-            "content/comments/broken/c1.md: parent \"c0\" is not a comment on this article",
+            "content/comments/broken/c1.md:4:10: parent \"c0\" is not a comment on this article",
         ],
     );
 }
