@@ -336,6 +336,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         nav,
         stylesheet: site.link(urls::STYLESHEET),
         authors_url: site.link(&urls::authors()),
+        search_url: site.link(&urls::search()),
         reply_script: site.link(urls::REPLY_SCRIPT),
         search_script: site.link(urls::SEARCH_SCRIPT),
     }

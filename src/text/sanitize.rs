@@ -5,7 +5,8 @@
 //!
 //! 1. [`render_comment`] writes HTML from the Markdown events itself and can only produce a
 //!    small fixed set of tags: paragraphs, line breaks, emphasis, code, quotes, lists, and links
-//!    to http, https or mailto only, each carrying `rel="nofollow ugc"`. Text is escaped as it is
+//!    to http, https or mailto only, each carrying `rel="nofollow ugc"` (a link elsewhere is its
+//!    text alone). Text is escaped as it is
 //!    written. Safe markup is produced by construction, not filtered afterwards.
 //! 2. [`is_safe_markup`] then checks that output in one pass: every tag is on the allowlist and
 //!    balanced, every link target has an allowed scheme. Anything else (a bug in wall 1) goes
@@ -62,7 +63,7 @@ static ALLOWLIST: LazyLock<Builder<'static>> = LazyLock::new(|| {
 ///
 /// ```
 /// let html = sitrep::text::sanitize::render_comment("Hi <script>x</script> [a](javascript:x) *ok*");
-/// assert_eq!(html.trim(), "<p>Hi &lt;script&gt;x&lt;/script&gt; <a rel=\"nofollow ugc\">a</a> <em>ok</em></p>");
+/// assert_eq!(html.trim(), "<p>Hi &lt;script&gt;x&lt;/script&gt; a <em>ok</em></p>");
 /// ```
 pub fn render_comment(markdown: &str) -> String {
     let html = write_comment(markdown);
@@ -141,18 +142,20 @@ fn write_comment(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 4 + 16);
     // Nested links are not HTML; only the outermost one becomes an element.
     let mut links = 0usize;
+    // Whether the outermost link became an element (a link to a refused address is its text).
+    let mut anchored = false;
     for event in Parser::new_ext(markdown, Options::ENABLE_STRIKETHROUGH) {
         match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
                 // An image would load a stranger's URL for every visitor; it becomes a link.
                 if links == 0 {
-                    push_anchor(&mut out, &dest_url);
+                    anchored = push_anchor(&mut out, &dest_url);
                 }
                 links += 1;
             }
             Event::End(TagEnd::Link | TagEnd::Image) => {
                 links -= 1;
-                if links == 0 {
+                if links == 0 && anchored {
                     out.push_str("</a>");
                 }
             }
@@ -211,13 +214,17 @@ fn end_tag(tag: TagEnd) -> &'static str {
     }
 }
 
-/// `<a href="…" rel="nofollow ugc">`, with the href only when the target is an absolute URL with
-/// an allowed scheme. The URL is written as the `url` crate normalises it (percent-encoded), so
-/// what was checked is what the browser gets.
-fn push_anchor(out: &mut String, target: &str) {
-    out.push_str("<a ");
+/// `<a href="…" rel="nofollow ugc">` when the target is an absolute URL with an allowed scheme,
+/// and whether it was written: a link anywhere else is shown as its text alone (an `<a>` with no
+/// address is invalid HTML and reads as a dead link). The URL is written as the `url` crate
+/// normalises it (percent-encoded), so what was checked is what the browser gets.
+fn push_anchor(out: &mut String, target: &str) -> bool {
     let url = ammonia::Url::parse(target).ok();
-    if let Some(url) = url.filter(|u| ALLOWED_SCHEMES.contains(&u.scheme())) {
+    let Some(url) = url.filter(|u| ALLOWED_SCHEMES.contains(&u.scheme())) else {
+        return false;
+    };
+    out.push_str("<a ");
+    {
         out.push_str("href=\"");
         for c in url.as_str().chars() {
             match c {
@@ -234,6 +241,7 @@ fn push_anchor(out: &mut String, target: &str) {
     }
     out.push_str(REL_ATTRIBUTE);
     out.push('>');
+    true
 }
 
 /// Text escaped as the HTML serialiser escapes it; line breaks and NUL normalised as an HTML
@@ -290,6 +298,30 @@ mod tests {
         assert!(html.contains("<code>code</code>"));
         assert!(html.contains("<blockquote>"));
         assert!(html.contains("<li>one</li>"));
+    }
+
+    /// Issue 14: a link to a refused address was an `<a>` without `href` (invalid HTML, a dead
+    /// link); it is its text alone.
+    #[test]
+    fn a_refused_link_is_its_text() {
+        for markdown in [
+            "[click](javascript:alert(1))",
+            "[x](data:text/html,y)",
+            "[y](//evil.example/)",
+        ] {
+            let html = render_comment(markdown);
+            assert!(!html.contains("<a"), "{markdown}: {html}");
+            assert!(!html.contains("</a>"), "{markdown}: {html}");
+            assert!(is_safe_markup(&html));
+        }
+        // CommonMark lets the inner link win; what is written stays balanced and safe.
+        let html = render_comment("[outer [inner](https://x.example/)](javascript:x)");
+        assert!(is_safe_markup(&html), "{html}");
+        assert_eq!(
+            html.matches("<a ").count(),
+            html.matches("</a>").count(),
+            "{html}"
+        );
     }
 
     #[test]

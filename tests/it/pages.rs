@@ -343,3 +343,14 @@ fn heading_ids_never_take_the_theme_s_own() {
         .collect();
     assert_eq!(ids, ["comments-1", "respond-1"]);
 }
+
+/// Issue 14: the search form's `action` is the search page itself, never empty (invalid HTML).
+#[test]
+fn the_search_form_submits_to_the_search_page() {
+    let built = crate::support::site("basic").build();
+    let page = built.page("/search/");
+    assert_eq!(
+        page.one("form.search-form").value().attr("action"),
+        Some("/search/")
+    );
+}
