@@ -86,7 +86,10 @@ pub struct BuildReport {
     pub output: Option<PathBuf>,
     pub articles: usize,
     pub authors: usize,
+    /// Comments shown on the site's articles.
     pub comments: usize,
+    /// Articles not published in this build: drafts, and scheduled ones not yet due.
+    pub left_out: usize,
     pub pages: usize,
     /// Files in the output.
     pub files: usize,
@@ -231,7 +234,8 @@ fn report(
         output,
         articles: site.articles.len(),
         authors: site.authors.len(),
-        comments: site.comment_count,
+        comments: site.articles.iter().map(|a| a.thread.count).sum(),
+        left_out: site.left_out,
         pages: counts.pages,
         files: counts.files,
         written: 0,

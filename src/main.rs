@@ -631,8 +631,15 @@ fn print_summary(report: &BuildReport) {
         1 => format!("1 {one}"),
         n => format!("{n} {many}"),
     };
+    let left_out = match report.left_out {
+        0 => String::new(),
+        n => format!(
+            " ({} left out: drafts and scheduled; --drafts shows them)",
+            counted(n, "article", "articles")
+        ),
+    };
     println!(
-        "{what}: {}, {}, {}, {}, {files} in {} ms ({})",
+        "{what}: {}, {}{left_out}, {}, {}, {files} in {} ms ({})",
         counted(report.pages, "page", "pages"),
         counted(report.articles, "article", "articles"),
         counted(report.authors, "author", "authors"),

@@ -38,8 +38,8 @@ pub struct Site {
     pub files: Vec<(PathBuf, String)>,
     /// What was odd but not wrong.
     pub warnings: Vec<Diagnostic>,
-    /// How many comments were read, published or not.
-    pub comment_count: usize,
+    /// Articles read but not published in this build (drafts, and scheduled ones not yet due).
+    pub left_out: usize,
     /// The build's clock (for the news sitemap).
     pub now: DateTime<Utc>,
     /// The words pages are written in.

@@ -92,10 +92,12 @@ pub fn resolve_cached(
         cache,
     );
     let mut articles = Vec::new();
+    let mut left_out = 0;
     for (article, published, reported) in made {
         diagnostics.extend(reported);
-        if let Some(status) = published {
-            articles.push(Article { status, ..article });
+        match published {
+            Some(status) => articles.push(Article { status, ..article }),
+            None => left_out += 1,
         }
     }
     articles.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| a.slug.cmp(&b.slug)));
@@ -123,7 +125,7 @@ pub fn resolve_cached(
         by_author,
         files,
         warnings,
-        comment_count: sources.comments.len(),
+        left_out,
         now: options.now,
         words,
     })

@@ -60,7 +60,6 @@ pub fn apply(site: &Site, sources: &Sources, changed: &[PathBuf], before: &Befor
             _ => return None,
         }
     }
-    site.comment_count = sources.comments.len();
     Some(site)
 }
 

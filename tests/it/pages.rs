@@ -354,3 +354,16 @@ fn the_search_form_submits_to_the_search_page() {
         Some("/search/")
     );
 }
+
+/// Issue 14: the build's summary counts the comments the site shows (not a draft's), and the
+/// articles it left out (a draft and a scheduled one in the fixture).
+#[test]
+fn the_summary_counts_what_the_site_shows() {
+    let built = crate::support::site("basic").build();
+    assert_eq!(built.report.left_out, 2);
+    let shown: usize = ["/frigate/", "/closed/", "/budget/", "/bundle/"]
+        .iter()
+        .map(|p| built.page(p).comment_ids().len())
+        .sum();
+    assert_eq!(built.report.comments, shown);
+}
