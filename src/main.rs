@@ -337,8 +337,12 @@ fn serve(root: PathBuf, port: u16) -> ExitCode {
             elapsed,
             pages,
             warnings,
+            fixed,
         } => {
             print_warnings(&warnings);
+            if fixed {
+                println!("fixed: the site builds again");
+            }
             let what = match changed {
                 0 => "built".to_string(),
                 1 => "rebuilt after 1 change".to_string(),

@@ -40,6 +40,8 @@ pub enum Event {
         elapsed: Duration,
         pages: usize,
         warnings: Vec<Diagnostic>,
+        /// The build before this one failed: the errors are fixed.
+        fixed: bool,
     },
     /// A static file changed; pages were reloaded.
     Reloaded,
@@ -167,7 +169,7 @@ fn apply(shared: &Shared, outcome: Outcome, changed: usize, report: &dyn Fn(Even
             let pages = snapshot.outputs.paths.len();
             let warnings = snapshot.site.warnings.clone();
             let old = state.snapshot.replace(snapshot);
-            state.errors = None;
+            let fixed = state.errors.take().is_some();
             drop(state);
             // Freeing a large site's last build takes tens of milliseconds: not while the
             // editor waits for the page.
@@ -177,6 +179,7 @@ fn apply(shared: &Shared, outcome: Outcome, changed: usize, report: &dyn Fn(Even
                 elapsed,
                 pages,
                 warnings,
+                fixed,
             });
             true
         }

@@ -21,6 +21,8 @@ pub struct Server {
     /// `http://127.0.0.1:PORT/`
     pub url: String,
     agent: ureq::Agent,
+    /// What it prints after the line with its address.
+    output: Receiver<String>,
 }
 
 impl Server {
@@ -46,15 +48,25 @@ impl Server {
                 break line[at..].split_whitespace().next().unwrap().to_string();
             }
         };
-        // The rest of its output goes nowhere, but must be read so the server never blocks.
-        std::thread::spawn(move || lines.for_each(drop));
+        // The rest of its output is read as it comes (so the server never blocks) and kept.
+        let (sender, output) = channel();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                let _ = sender.send(line);
+            }
+        });
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             .timeout_global(Some(Duration::from_secs(10)))
             .build()
             .into();
-        Server { child, url, agent }
+        Server {
+            child,
+            url,
+            agent,
+            output,
+        }
     }
 
     /// The status and body at `path`.
@@ -247,6 +259,14 @@ fn a_broken_edit_shows_its_error_in_the_browser_and_the_fix_restores_the_site() 
 
     std::fs::write(&frigate, &good).unwrap();
     reloaded(&events);
+    // The terminal says so too (issue 14).
+    loop {
+        let line = (server.output.recv_timeout(Duration::from_secs(10)))
+            .expect("serve printed no `fixed:` line after the fix");
+        if line.starts_with("fixed:") {
+            break;
+        }
+    }
     let (status, page) = server.page("/frigate/");
     assert_eq!(status, 200);
     assert_eq!(
