@@ -167,7 +167,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             f(done, total)
         }
     };
-    match render::render_with_progress(&site, &tera, &staging, &progress) {
+    let rendered = render::render_with_progress(&site, &tera, &staging, &progress)
+        .and_then(|counts| links_rule(&site, counts));
+    match rendered {
         Ok(counts) => {
             clock.lap("render and write");
             let writes = staging.counts();
@@ -195,16 +197,25 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
     let (site, tera) = prepare(&sources, options, &mut resolve::Cache::default())?;
     drop(sources);
     clock.lap("resolve");
-    let mut counts = render::render(&site, &tera, &output::Discard)?;
+    let counts = render::render(&site, &tera, &output::Discard)?;
+    let counts = links_rule(&site, counts)?;
     clock.lap("render");
-    // For the newsroom's CI, a link to a page the site does not have is an error.
-    if !counts.broken_links.is_empty() {
+    Ok(report(&site, counts, None, clock))
+}
+
+/// One rule for `build` and `check`: with `[build] strict_links` (the default) a link to a page
+/// the site does not have is an error; otherwise it is a warning in the report.
+fn links_rule(
+    site: &model::site::Site,
+    mut counts: render::RenderCounts,
+) -> Result<render::RenderCounts> {
+    if site.config.build.strict_links && !counts.broken_links.is_empty() {
         return Err(Error::Invalid {
             errors: std::mem::take(&mut counts.broken_links),
             warnings: site.warnings.clone(),
         });
     }
-    Ok(report(&site, counts, None, clock))
+    Ok(counts)
 }
 
 /// Resolves the site (reusing what `cache` holds) and parses its templates, reporting the errors

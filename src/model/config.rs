@@ -27,10 +27,27 @@ pub struct Config {
     pub logo: Option<String>,
     /// How many of the newest articles each feed holds.
     pub feed_limit: usize,
+    /// Build settings.
+    pub build: BuildConfig,
     /// Comment settings.
     pub comments: CommentsConfig,
     /// The site's own words, over the theme's for its language (see [`crate::model::words`]).
     pub words: BTreeMap<String, Phrase>,
+}
+
+/// The `[build]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct BuildConfig {
+    /// A link to a page the site does not have is an error for `build` and `check` alike; when
+    /// false, both publish (or pass) and warn.
+    pub strict_links: bool,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig { strict_links: true }
+    }
 }
 
 /// The `[comments]` table.
@@ -98,6 +115,7 @@ impl Default for Config {
             twitter: None,
             logo: None,
             feed_limit: 20,
+            build: BuildConfig::default(),
             comments: CommentsConfig::default(),
             words: BTreeMap::new(),
         }

@@ -343,8 +343,8 @@ fn the_command_prints_no_colour_when_not_on_a_terminal() {
     assert!(!stderr.contains('\x1b'), "{stderr:?}");
 }
 
-/// `check` fails on links (Markdown or raw HTML) to pages of this site that do not exist; `build` publishes anyway and
-/// warns. Links elsewhere, to anchors, and to pages that exist (however written) are fine.
+/// `check` and `build` fail on links (Markdown or raw HTML) to pages of this site that do not
+/// exist, or with `[build] strict_links = false` both warn. Links elsewhere, to anchors, and to pages that exist (however written) are fine.
 #[test]
 fn check_finds_broken_internal_links() {
     let s = site("basic");
@@ -374,7 +374,24 @@ fn check_finds_broken_internal_links() {
             "content/articles/linker.md: links to missing-page/, which is not on this site",
         ]
     );
-    // A build goes ahead and says the same as warnings.
+    // A build follows the same rule (issue 14): it fails with the same errors...
+    assert_eq!(s.errors(), errors);
+    // ...and with `strict_links = false`, both go ahead and say the same as warnings.
+    let config = std::fs::read_to_string(s.root().join("site.toml")).unwrap();
+    let (top, comments) = config.split_once("[comments]").unwrap();
+    s.file(
+        "site.toml",
+        &format!("{top}[build]\nstrict_links = false\n[comments]{comments}"),
+    );
+    let checked = sitrep::check(&s.options()).unwrap();
+    assert_eq!(
+        checked
+            .warnings
+            .iter()
+            .filter(|w| w.to_string().contains("not on this site"))
+            .count(),
+        5
+    );
     let built = s.build();
     let warned: Vec<String> = built
         .report
