@@ -390,3 +390,48 @@ fn search_speaks_the_sites_language() {
         "За запитом «zzqx» нічого не знайдено. Спробуйте інші слова.",
     );
 }
+
+/// Issue 14, point 1: on a 390 px phone a wide table scrolls inside its own region, which shows
+/// that it does (a shadow at the edge with more to see) and can be scrolled from the keyboard.
+#[test]
+fn a_wide_table_scrolls_on_a_phone_and_shows_it() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = site("basic");
+    let row = "| Programme | Unit cost (£m) | Delivery | Status of the contract |\n|---|---|---|---|\n| Type 26 frigate | 1,233 | 2028 | Under construction at Govan |\n";
+    site.file(
+        "content/articles/costs.md",
+        &format!("+++\ntitle = \"Costs\"\ndate = 2026-11-01\nauthor = \"ann-author\"\n+++\n{row}"),
+    );
+    let server = Server::start(&site);
+    browser
+        .command(
+            "POST",
+            "/window/rect",
+            &json!({ "width": 390, "height": 844 }),
+        )
+        .unwrap();
+    browser.navigate(&format!("{}costs/", server.url));
+    let state = browser
+        .execute(
+            "const w = document.querySelector('.article-body .table-wrap'); \
+             return { wider: w.scrollWidth > w.clientWidth, width: w.clientWidth, \
+                      shadow: getComputedStyle(w).backgroundImage, \
+                      focusable: w.tabIndex === 0, role: w.getAttribute('role'), \
+                      page: document.documentElement.scrollWidth <= window.innerWidth };",
+        )
+        .unwrap();
+    assert_eq!(state["wider"], json!(true), "{state}");
+    assert_eq!(state["focusable"], json!(true), "{state}");
+    assert_eq!(state["role"], json!("region"), "{state}");
+    assert_eq!(
+        state["page"],
+        json!(true),
+        "the page itself does not scroll sideways: {state}"
+    );
+    assert!(
+        state["shadow"].as_str().unwrap().contains("gradient"),
+        "{state}"
+    );
+}
