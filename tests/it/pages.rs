@@ -367,3 +367,16 @@ fn the_summary_counts_what_the_site_shows() {
         .sum();
     assert_eq!(built.report.comments, shown);
 }
+
+/// Issue 14, point 3: only the front page's first page has a lead story; page 2, author,
+/// tag and section lists are plain lists.
+#[test]
+fn only_the_front_page_has_a_lead() {
+    let built = crate::support::site("basic").build();
+    assert_eq!(built.page("/").all("main ol.cards.has-lead").len(), 1);
+    for path in ["/page/2/", "/author/ann-author/", "/category/news/"] {
+        let page = built.page(path);
+        assert_eq!(page.all("main ol.cards").len(), 1, "{path}");
+        assert!(page.all("main ol.cards.has-lead").is_empty(), "{path}");
+    }
+}
