@@ -337,6 +337,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         stylesheet: site.link(urls::STYLESHEET),
         authors_url: site.link(&urls::authors()),
         search_url: site.link(&urls::search()),
+        favicon: site.link(urls::FAVICON),
         reply_script: site.link(urls::REPLY_SCRIPT),
         search_script: site.link(urls::SEARCH_SCRIPT),
     }

@@ -44,6 +44,7 @@ pub const BUILTIN_STATIC: &[(&str, &str)] = &[
         urls::SEARCH_SCRIPT,
         include_str!("../../static/js/search.js"),
     ),
+    (urls::FAVICON, include_str!("../../static/favicon.svg")),
 ];
 
 /// The parsed templates, with the site's own texts for pointing at a line in an error.

@@ -30,6 +30,8 @@ pub const INDEX: &str = "index.html";
 pub const STYLESHEET: &str = "css/sitrep.css";
 pub const SCRIPTS: &str = "js";
 pub const REPLY_SCRIPT: &str = "js/reply.js";
+/// The site's icon (browsers ask for `/favicon.ico` only when a page names none).
+pub const FAVICON: &str = "favicon.svg";
 pub const SEARCH_SCRIPT: &str = "js/search.js";
 /// `serve`'s own addresses (the live-reload events); never written to the output.
 pub const SERVE: &str = "__sitrep";
@@ -51,6 +53,7 @@ const ROOT: &[&str] = &[
     INDEX,
     "css",
     SCRIPTS,
+    FAVICON,
     SERVE,
 ];
 
@@ -191,7 +194,7 @@ mod tests {
     /// The theme's files and serve's own addresses are where the root names say.
     #[test]
     fn fixed_files_sit_under_reserved_names() {
-        for path in [STYLESHEET, REPLY_SCRIPT, SEARCH_SCRIPT] {
+        for path in [STYLESHEET, REPLY_SCRIPT, SEARCH_SCRIPT, FAVICON] {
             let top = path.split('/').next().unwrap();
             assert!(is_reserved_name(top), "{path}");
         }
@@ -199,7 +202,7 @@ mod tests {
         assert!(live.starts_with(&format!("/{SERVE}/")), "{live}");
         for (path, _) in crate::render::templates::BUILTIN_STATIC {
             assert!(
-                [STYLESHEET, REPLY_SCRIPT, SEARCH_SCRIPT].contains(path),
+                [STYLESHEET, REPLY_SCRIPT, SEARCH_SCRIPT, FAVICON].contains(path),
                 "{path}"
             );
         }

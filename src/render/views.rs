@@ -25,6 +25,8 @@ pub struct SiteView<'a> {
     pub authors_url: String,
     /// The search page (its form submits to itself, so it works before the script loads).
     pub search_url: String,
+    /// The site's icon.
+    pub favicon: String,
     /// The theme's scripts: the reply form's and the search page's.
     pub reply_script: String,
     pub search_script: String,

@@ -380,3 +380,15 @@ fn only_the_front_page_has_a_lead() {
         assert!(page.all("main ol.cards.has-lead").is_empty(), "{path}");
     }
 }
+
+/// Issue 14, point 4: every page names the site's icon, which the build publishes, so no
+/// browser asks for a `/favicon.ico` that is not there.
+#[test]
+fn every_page_names_an_icon_the_site_has() {
+    let built = crate::support::site("basic").build();
+    for path in ["/", "/frigate/", "/authors/", "/404.html"] {
+        let page = built.page(path);
+        let icon = page.one("head link[rel=icon]").value().attr("href").unwrap().to_string();
+        assert!(built.exists(&icon), "{path}: {icon}");
+    }
+}
