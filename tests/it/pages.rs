@@ -388,7 +388,12 @@ fn every_page_names_an_icon_the_site_has() {
     let built = crate::support::site("basic").build();
     for path in ["/", "/frigate/", "/authors/", "/404.html"] {
         let page = built.page(path);
-        let icon = page.one("head link[rel=icon]").value().attr("href").unwrap().to_string();
+        let icon = page
+            .one("head link[rel=icon]")
+            .value()
+            .attr("href")
+            .unwrap()
+            .to_string();
         assert!(built.exists(&icon), "{path}: {icon}");
     }
 }

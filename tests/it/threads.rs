@@ -278,3 +278,17 @@ fn no_comment_may_take_the_held_notices_id() {
         ],
     );
 }
+
+/// Issue 14, point 2: the thread comes before "Related", which used to push it a screen down
+/// on a phone.
+#[test]
+fn the_thread_comes_before_related_articles() {
+    let built = site("basic").build();
+    let page = built.page("/frigate/");
+    let order: Vec<String> = page
+        .all("main section#comments, main section.related")
+        .iter()
+        .map(|s| s.value().attr("class").unwrap_or("").to_string())
+        .collect();
+    assert_eq!(order, ["comments", "related"]);
+}
