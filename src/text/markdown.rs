@@ -22,6 +22,7 @@ fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
 }
 
 /// Renders trusted Markdown: tables, footnotes, strikethrough, raw HTML, and an `id` on every
@@ -206,6 +207,17 @@ mod tests {
         assert!(r.html.contains("</table>\n</div>"), "{}", r.html);
         assert!(r.html.contains("<del>gone</del>"));
         assert!(r.html.contains("footnote-definition"));
+    }
+
+    /// Issue 14: curly quotes and apostrophes and dashes, as a news outlet sets them.
+    #[test]
+    fn punctuation_is_typeset() {
+        let r = render("The minister's \"final\" word -- for now...\n");
+        assert!(
+            r.html.contains("The minister’s “final” word – for now…"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
