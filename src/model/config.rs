@@ -29,10 +29,22 @@ pub struct Config {
     pub feed_limit: usize,
     /// Build settings.
     pub build: BuildConfig,
+    /// The footer's links.
+    pub footer: FooterConfig,
     /// Comment settings.
     pub comments: CommentsConfig,
     /// The site's own words, over the theme's for its language (see [`crate::model::words`]).
     pub words: BTreeMap<String, Phrase>,
+}
+
+/// The `[footer]` table: where the footer's About, Contact and Privacy links lead (each shown
+/// only when set; the RSS link always is).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FooterConfig {
+    pub about: Option<String>,
+    pub contact: Option<String>,
+    pub privacy: Option<String>,
 }
 
 /// The `[build]` table.
@@ -116,6 +128,7 @@ impl Default for Config {
             logo: None,
             feed_limit: 20,
             build: BuildConfig::default(),
+            footer: FooterConfig::default(),
             comments: CommentsConfig::default(),
             words: BTreeMap::new(),
         }

@@ -305,6 +305,33 @@ impl Claims {
     }
 }
 
+/// The footer's links: the site's feed, then the pages site.toml names (addresses under the site
+/// are made links with the base path).
+fn footer_links(site: &Site) -> Vec<views::FooterLink> {
+    let footer = &site.config.footer;
+    let mut links = vec![views::FooterLink {
+        kind: "rss",
+        url: site.link(urls::FEED),
+    }];
+    for (kind, target) in [
+        ("about", &footer.about),
+        ("contact", &footer.contact),
+        ("privacy", &footer.privacy),
+    ] {
+        if let Some(target) = target {
+            // `mailto:` and other schemes are addresses as they are; a path is under the site.
+            let url = match target.split_once(':') {
+                Some((scheme, _)) if scheme.chars().all(|c| c.is_ascii_alphabetic()) => {
+                    target.clone()
+                }
+                _ => crate::model::site::resolve_link(&site.base_path, "", target),
+            };
+            links.push(views::FooterLink { kind, url });
+        }
+    }
+    links
+}
+
 /// The `site` value every template sees; set once as Tera's global context.
 pub fn site_view(site: &Site) -> SiteView<'_> {
     let mut nav: Vec<Link> = site
@@ -338,6 +365,7 @@ pub fn site_view(site: &Site) -> SiteView<'_> {
         authors_url: site.link(&urls::authors()),
         search_url: site.link(&urls::search()),
         favicon: site.link(urls::FAVICON),
+        footer: footer_links(site),
         reply_script: site.link(urls::REPLY_SCRIPT),
         search_script: site.link(urls::SEARCH_SCRIPT),
     }

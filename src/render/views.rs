@@ -9,6 +9,14 @@ use crate::model::date::Date;
 use crate::model::site::{Article, Author, Image, Site, Status, TaxonRef};
 use crate::render::urls;
 
+/// A footer link: which one (`rss`, `about`, `contact`, `privacy`, for the template to word)
+/// and where it leads.
+#[derive(Serialize)]
+pub struct FooterLink {
+    pub kind: &'static str,
+    pub url: String,
+}
+
 /// Site-wide values every template may use (`site.title`, `site.nav`...).
 #[derive(Serialize)]
 pub struct SiteView<'a> {
@@ -27,6 +35,8 @@ pub struct SiteView<'a> {
     pub search_url: String,
     /// The site's icon.
     pub favicon: String,
+    /// The footer's links, in order (RSS always, About, Contact and Privacy when set).
+    pub footer: Vec<FooterLink>,
     /// The theme's scripts: the reply form's and the search page's.
     pub reply_script: String,
     pub search_script: String,

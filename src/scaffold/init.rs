@@ -152,6 +152,9 @@ mod tests {
             &mut config.logo,
             &mut config.comments.form_action,
             &mut config.comments.avatar_url,
+            &mut config.footer.about,
+            &mut config.footer.contact,
+            &mut config.footer.privacy,
         ] {
             assert!(example.take().is_some());
         }

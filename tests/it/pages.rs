@@ -397,3 +397,39 @@ fn every_page_names_an_icon_the_site_has() {
         assert!(built.exists(&icon), "{path}: {icon}");
     }
 }
+
+/// Issue 14, point 4: the footer links to the feed, and to the About, Contact and Privacy pages
+/// site.toml names (only those it names).
+#[test]
+fn the_footer_links_what_site_toml_names() {
+    let s = crate::support::site("basic");
+    let config = std::fs::read_to_string(s.root().join("site.toml")).unwrap();
+    let (top, rest) = config.split_once("[comments]").unwrap();
+    s.file(
+        "site.toml",
+        &format!("{top}[footer]\nabout = \"/about/\"\ncontact = \"mailto:desk@test.example\"\n[comments]{rest}"),
+    );
+    let built = s.build();
+    let page = built.page("/frigate/");
+    let links: Vec<(String, String)> = page
+        .all("footer .footer-links a")
+        .iter()
+        .map(|a| {
+            (
+                squash(&a.text().collect::<String>()),
+                a.value().attr("href").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        links,
+        [
+            ("RSS".to_string(), "/feed.xml".to_string()),
+            ("About".to_string(), "/about/".to_string()),
+            (
+                "Contact".to_string(),
+                "mailto:desk@test.example".to_string()
+            ),
+        ]
+    );
+}
