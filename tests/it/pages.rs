@@ -433,3 +433,22 @@ fn the_footer_links_what_site_toml_names() {
         ]
     );
 }
+
+/// Issue 14, point 4: the list of authors shows each one's photo and bio.
+#[test]
+fn the_authors_page_shows_photos_and_bios() {
+    let s = crate::support::site("basic");
+    s.file(
+        "content/authors/ann-author.toml",
+        "name = \"Ann Author\"\nrole = \"Naval editor\"\nbio = \"Covers the **fleet**.\"\navatar = \"/images/ann.jpg\"\n",
+    );
+    let page = s.build().page("/authors/");
+    let item = page
+        .all(".author-list > li")
+        .into_iter()
+        .find(|li| li.text().collect::<String>().contains("Ann Author"))
+        .unwrap();
+    let has = |css: &str| item.select(&crate::support::sel(css)).next().is_some();
+    assert!(has("img.author-avatar[src='/images/ann.jpg']"));
+    assert!(has(".author-bio strong"));
+}
