@@ -67,6 +67,9 @@ pub struct List {
     pub total: usize,
 }
 
+/// Stories the 404 page offers.
+const LATEST_ON_404: usize = 5;
+
 /// What a list is about.
 #[derive(Debug, Clone)]
 pub enum Subject {
@@ -197,6 +200,11 @@ impl Job {
                 ("search.html", title, meta)
             }
             Job::NotFound => {
+                // A lost reader is offered a search and the newest stories.
+                let latest: Vec<Card> = (site.articles.iter().take(LATEST_ON_404))
+                    .map(|a| Card::new(site, a))
+                    .collect();
+                context.insert("latest", &latest);
                 let title = site.words.phrase("page_not_found", None, &[]);
                 let mut meta = Meta::page(site, &title, "", "", &[]);
                 meta.noindex = true;

@@ -141,6 +141,8 @@ const THEME_IDS: &[&str] = &[
     "respond-text",
     "respond-parent",
     "search-q",
+    "not-found-q",
+    "latest-title",
     "search-status",
     "search-results",
 ];

@@ -452,3 +452,33 @@ fn the_authors_page_shows_photos_and_bios() {
     assert!(has("img.author-avatar[src='/images/ann.jpg']"));
     assert!(has(".author-bio strong"));
 }
+
+/// Issue 14, point 4: the 404 page offers a search (which works without script) and the newest
+/// stories.
+#[test]
+fn the_404_page_offers_a_search_and_the_latest_stories() {
+    let built = crate::support::site("basic").build();
+    let page = built.page("/404.html");
+    let form = page.one("main form[role=search]");
+    assert_eq!(form.value().attr("action"), Some("/search/"));
+    assert!(
+        form.select(&crate::support::sel("input[name=q]"))
+            .next()
+            .is_some()
+    );
+    let titles: Vec<String> = page
+        .all("main section.related .card-title")
+        .iter()
+        .map(|t| squash(&t.text().collect::<String>()))
+        .collect();
+    assert_eq!(
+        titles.first().map(String::as_str),
+        Some(
+            built.page("/").all(".card-title")[0]
+                .text()
+                .collect::<String>()
+                .trim()
+        )
+    );
+    assert!(!titles.is_empty() && titles.len() <= 5, "{titles:?}");
+}
