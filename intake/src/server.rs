@@ -264,17 +264,21 @@ async fn submit(
     let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
     let client = crate::guard::client(peer.ip(), forwarded, &intake.settings().trusted_proxies);
     let now = chrono::Utc::now();
-    // A few decisions at once (each ends in a synced write): more would only queue in the
-    // disk, each on a thread of its own.
-    let Ok(_turn) = WRITERS.acquire().await else {
+    let not_saved = || {
         let message = "Your comment could not be saved just now; please try again in a minute.";
-        return refuse(
+        let title = "Comment not saved";
+        refuse(
             StatusCode::SERVICE_UNAVAILABLE,
-            "Comment not saved",
+            title,
             message,
             &parsed.text,
             &home,
-        );
+        )
+    };
+    // A few decisions at once (each ends in a synced write): more would only queue in the
+    // disk, each on a thread of its own.
+    let Ok(_turn) = WRITERS.acquire().await else {
+        return not_saved();
     };
     let worker = intake.clone();
     let decided = tokio::task::spawn_blocking(move || {
@@ -283,14 +287,7 @@ async fn submit(
     })
     .await;
     let Ok((outcome, post)) = decided else {
-        let message = "Your comment could not be saved just now; please try again in a minute.";
-        return refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Comment not saved",
-            message,
-            &parsed.text,
-            &home,
-        );
+        return not_saved();
     };
     let back = directory
         .articles

@@ -70,12 +70,7 @@ fn ids(roots: &[Node]) -> std::collections::HashSet<String> {
 
 /// The path part of `form_action` (`https://example.org/comments/submit` → `/comments/submit`).
 fn form_path(action: &str) -> String {
-    let after_scheme = action.split_once("://").map_or(action, |(_, rest)| rest);
-    let path = if action.contains("://") {
-        after_scheme.find('/').map_or("/", |i| &after_scheme[i..])
-    } else {
-        after_scheme
-    };
+    let path = crate::model::config::url_path(action);
     let path = path.split(['?', '#']).next().unwrap_or("/");
     if path.starts_with('/') {
         path.to_string()

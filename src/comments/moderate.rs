@@ -58,7 +58,7 @@ impl Desk {
                 Published {
                     author: source.front.author.clone(),
                     email_hash: source.front.email_hash.clone(),
-                    first_line: first_line(&source.body).to_string(),
+                    first_line: queue::first_line(&source.body).to_string(),
                     path: sources.root.join(&source.path),
                 },
             );
@@ -119,13 +119,6 @@ impl Desk {
         file.write_all(line.as_bytes())
             .map_err(|source| Error::Io { path, source })
     }
-}
-
-fn first_line(body: &str) -> &str {
-    body.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim()
 }
 
 /// One line of `list`, as JSON.

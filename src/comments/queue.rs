@@ -42,18 +42,33 @@ impl Queued {
 
     /// The comment's first line, for lists.
     pub fn first_line(&self) -> &str {
-        self.body
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("")
+        first_line(&self.body)
     }
+}
+
+/// The first line of a comment with words on it, for lists.
+pub fn first_line(body: &str) -> &str {
+    body.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim()
 }
 
 /// Every comment on `shelf`, oldest id first.
 pub fn shelf(queue: &Path, shelf: &'static str) -> Vec<Queued> {
-    let dir = queue.join(shelf);
+    let mut found: Vec<Queued> = names(queue, shelf)
+        .into_iter()
+        .filter_map(|(slug, id, path)| read(shelf, &slug, &id, &path).ok())
+        .collect();
+    found.sort_by(|a, b| a.id.cmp(&b.id));
+    found
+}
+
+/// The comment files on `shelf` as (slug, id, file), by their names alone: nothing is read.
+/// Dot-files (a comment still being written) are not comments yet.
+fn names(queue: &Path, shelf: &str) -> Vec<(String, String, PathBuf)> {
     let mut found = Vec::new();
-    let Ok(folders) = std::fs::read_dir(&dir) else {
+    let Ok(folders) = std::fs::read_dir(queue.join(shelf)) else {
         return found;
     };
     for folder in folders.flatten() {
@@ -66,15 +81,11 @@ pub fn shelf(queue: &Path, shelf: &'static str) -> Vec<Queued> {
         };
         for file in files.flatten() {
             let name = file.file_name().to_string_lossy().into_owned();
-            let Some(id) = name.strip_suffix(".md").filter(|_| !name.starts_with('.')) else {
-                continue;
-            };
-            if let Ok(queued) = read(shelf, &slug, id, &file.path()) {
-                found.push(queued);
+            if let Some(id) = name.strip_suffix(".md").filter(|_| !name.starts_with('.')) {
+                found.push((slug.clone(), id.to_string(), file.path()));
             }
         }
     }
-    found.sort_by(|a, b| a.id.cmp(&b.id));
     found
 }
 
@@ -100,9 +111,10 @@ fn read(shelf: &'static str, slug: &str, id: &str, path: &Path) -> Result<Queued
 
 /// The queued comment `id`, on any shelf; the id is looked up, never made a path.
 pub fn find(queue: &Path, id: &str) -> Result<Queued> {
-    for name in SHELVES {
-        if let Some(found) = shelf(queue, name).into_iter().find(|q| q.id == id) {
-            return Ok(found);
+    // By the files' names, reading only the one that matches.
+    for shelf in SHELVES {
+        if let Some((slug, _, path)) = names(queue, shelf).into_iter().find(|(_, i, _)| i == id) {
+            return read(shelf, &slug, id, &path);
         }
     }
     Err(Error::Usage(format!(

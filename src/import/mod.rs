@@ -147,7 +147,7 @@ impl Report {
 
 /// The files of an uploads folder, each with where it goes (`static/wp-content/uploads/…`);
 /// editors' and systems' own files, as the layout names them, left behind.
-fn media_files(root: &Path, uploads: Option<&Path>) -> Result<Vec<(PathBuf, PathBuf)>> {
+fn media_files(uploads: Option<&Path>) -> Result<Vec<(PathBuf, PathBuf)>> {
     let Some(uploads) = uploads else {
         return Ok(Vec::new());
     };
@@ -161,7 +161,6 @@ fn media_files(root: &Path, uploads: Option<&Path>) -> Result<Vec<(PathBuf, Path
     if let Some(error) = errors.into_iter().next() {
         return Err(error);
     }
-    let _ = root;
     Ok(files
         .into_iter()
         .filter_map(|from| {
@@ -186,7 +185,7 @@ pub fn wordpress(options: &ImportOptions) -> Result<Report> {
         wxr::read(export, &mut |found| plan.index(found))?;
     }
     plan.settle();
-    let media = media_files(&root, options.media_from.as_deref())?;
+    let media = media_files(options.media_from.as_deref())?;
     if !options.force {
         let mut existing = 0;
         let mut shown = Vec::new();

@@ -62,6 +62,9 @@ pub struct Plan {
     slug_of: BTreeMap<u64, String>,
     aliases: BTreeMap<u64, Vec<String>>,
     query_links: Vec<(String, String)>,
+    /// Author ids by WordPress user id and by email hash, for staff comments (made in `settle`).
+    author_of_user: HashMap<u64, String>,
+    author_of_hash: HashMap<String, String>,
     /// The channel's categories by term id, for Yoast's primary category.
     categories: BTreeMap<u64, String>,
     /// Old addresses that could not become redirects (the site itself uses them).
@@ -204,6 +207,15 @@ impl Plan {
             .max_by_key(|(m, n)| (**n, -**m))
             .map_or(0, |(m, _)| *m);
         self.offset = Duration::minutes(offset);
+        for writer in self.authors.values() {
+            if writer.user != 0 {
+                self.author_of_user.insert(writer.user, writer.id.clone());
+            }
+            if !writer.email.is_empty() {
+                let hash = sitrep_intake::guard::email_hash(&writer.email);
+                self.author_of_hash.insert(hash, writer.id.clone());
+            }
+        }
         self.items.sort_by_key(|i| i.id);
         let mut taken: BTreeSet<String> = urls::reserved_names().map(str::to_string).collect();
         let mut paths: BTreeSet<String> = BTreeSet::new();
@@ -492,10 +504,6 @@ impl Plan {
             .filter(|c| c.approved == "1" && matches!(c.kind.as_str(), "" | "comment"))
             .map(|c| c.id)
             .collect();
-        let author_of_hash: HashMap<String, &str> = (self.authors.values())
-            .filter(|w| !w.email.is_empty())
-            .map(|w| (sitrep_intake::guard::email_hash(&w.email), w.id.as_str()))
-            .collect();
         let loops = approved_loops(&approved, &by_id);
         let mut files = Vec::new();
         let mut sorted: Vec<&super::wxr::Comment> = item.comments.iter().collect();
@@ -581,14 +589,13 @@ impl Plan {
             }
             // A site author's comment: by their WordPress user, or by their address.
             let by_user = (c.user_id != 0)
-                .then(|| self.authors.values().find(|w| w.user == c.user_id))
-                .flatten()
-                .map(|w| w.id.as_str());
+                .then(|| self.author_of_user.get(&c.user_id))
+                .flatten();
             let hash =
                 (!c.email.trim().is_empty()).then(|| sitrep_intake::guard::email_hash(&c.email));
-            let by_email = hash.as_ref().and_then(|h| author_of_hash.get(h).copied());
+            let by_email = hash.as_ref().and_then(|h| self.author_of_hash.get(h));
             if let Some(id) = by_user.or(by_email) {
-                front.insert("author_id".into(), id.into());
+                front.insert("author_id".into(), id.as_str().into());
             }
             if let Some(hash) = hash {
                 front.insert("email_hash".into(), hash.into());

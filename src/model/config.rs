@@ -151,19 +151,22 @@ impl Config {
     /// The path part of `base_url`, always starting and ending with `/`: every link in the
     /// output starts with it, so a site served from a sub-folder keeps working.
     pub fn base_path(&self) -> String {
-        let url = self.base_url.trim();
-        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-        let path = if url.contains("://") {
-            after_scheme.find('/').map_or("", |i| &after_scheme[i..])
-        } else {
-            after_scheme
-        };
-        let path = path.trim_matches('/');
+        let path = url_path(&self.base_url).trim_matches('/');
         if path.is_empty() {
             "/".to_string()
         } else {
             format!("/{path}/")
         }
+    }
+}
+
+/// The path part of an address (`https://example.org/news/` → `/news/`, `https://example.org`
+/// → ``); an address without a scheme is a path already.
+pub fn url_path(url: &str) -> &str {
+    let url = url.trim();
+    match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => url,
     }
 }
 

@@ -98,11 +98,18 @@ impl Words {
             .next()
             .unwrap_or("")
             .to_ascii_lowercase();
+        // Parsed once per process: a build and serve's every rebuild make a table.
+        static TABLES: std::sync::LazyLock<Vec<(&str, BTreeMap<String, Phrase>)>> =
+            std::sync::LazyLock::new(|| {
+                BUILT_IN
+                    .iter()
+                    .map(|(lang, text)| (*lang, parse(text)))
+                    .collect()
+            });
         let builtin = |lang: &str| {
-            BUILT_IN
-                .iter()
+            (TABLES.iter())
                 .find(|(l, _)| *l == lang)
-                .map(|(_, text)| parse(text))
+                .map(|(_, table)| table.clone())
         };
         let english = builtin("en").unwrap_or_default();
         let own = builtin(&main);

@@ -71,7 +71,8 @@ pub fn resolve_cached(
     let mut slugs = SlugClaims::new(&sources.static_files);
 
     let pending = pending_articles(sources, &authors, &mut slugs, options, &mut diagnostics);
-    let (grouped, of_failed) = group_comments(sources, &pending, &mut diagnostics);
+    let stems = slug_of_stem(&pending);
+    let (grouped, of_failed) = group_comments(sources, &pending, &stems, &mut diagnostics);
     // The comments of an article whose own file failed are checked all the same (its folder
     // names it), so one run reports every error, theirs included.
     for comments in of_failed.values() {
@@ -109,7 +110,7 @@ pub fn resolve_cached(
         options.drafts,
         &mut diagnostics,
     );
-    let files = published_files(sources, &pending, &articles, &mut diagnostics);
+    let files = published_files(sources, &stems, &articles, &mut diagnostics);
     let (tags, categories, by_author) = indexes(&articles, &authors.by_id);
     link_related(&mut articles, &tags, &categories, cache);
     let warnings = diagnostics.finish()?;
@@ -200,12 +201,12 @@ fn slug_of_stem<'a>(pending: &'a [Pending]) -> HashMap<&'a str, &'a str> {
 fn group_comments<'a>(
     sources: &'a Sources,
     pending: &[Pending],
+    slug_of_stem: &HashMap<&str, &str>,
     diagnostics: &mut Diagnostics,
 ) -> (
     Vec<Vec<&'a CommentSource>>,
     BTreeMap<&'a str, Vec<&'a CommentSource>>,
 ) {
-    let slug_of_stem = slug_of_stem(pending);
     let index_of: HashMap<&str, usize> = pending
         .iter()
         .enumerate()
@@ -282,7 +283,7 @@ fn pages(
 /// Files published as they are: static/ at the root, bundle files beside their article.
 fn published_files(
     sources: &Sources,
-    pending: &[Pending],
+    slug_of_stem: &HashMap<&str, &str>,
     articles: &[Article],
     diagnostics: &mut Diagnostics,
 ) -> Vec<(PathBuf, String)> {
@@ -290,7 +291,6 @@ fn published_files(
     let mut files: Vec<(PathBuf, String)> = (sources.static_files.iter())
         .map(|f| (root.join("static").join(f), f.clone()))
         .collect();
-    let slug_of_stem = slug_of_stem(pending);
     let live: HashSet<&str> = articles.iter().map(|a| a.slug.as_str()).collect();
     for asset in &sources.assets {
         let Some(slug) = slug_of_stem

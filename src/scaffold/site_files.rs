@@ -21,60 +21,49 @@ pub(crate) struct Named {
     pub slug: String,
 }
 
-/// Every file under `content/`, as the build's [`layout::classify`] sees it.
-fn entries(root: &Path) -> Vec<(PathBuf, Entry)> {
+/// What `pick` makes of each file under `content/`, as the build's [`layout::classify`] names
+/// it.
+fn collect<T>(root: &Path, pick: impl Fn(PathBuf, Entry) -> Option<T>) -> Vec<T> {
     let (files, _) = fs::files_under(&root.join("content"));
     files
         .into_iter()
         .filter_map(|path| {
             let entry = layout::classify(path.strip_prefix(root).ok()?);
-            Some((path, entry))
+            pick(path, entry)
         })
         .collect()
 }
 
 /// The articles of the site: `<slug>.md` directly in `content/articles`, or `<slug>/index.md`.
 pub(crate) fn articles(root: &Path) -> Vec<Named> {
-    entries(root)
-        .into_iter()
-        .filter_map(|(path, entry)| match entry {
-            Entry::Article { stem, .. } => Some(named(path, stem)),
-            _ => None,
-        })
-        .collect()
+    collect(root, |path, entry| match entry {
+        Entry::Article { stem, .. } => Some(named(path, stem)),
+        _ => None,
+    })
 }
 
 /// The pages directly under `content/pages`.
 pub(crate) fn pages(root: &Path) -> Vec<Named> {
-    entries(root)
-        .into_iter()
-        .filter_map(|(path, entry)| match entry {
-            Entry::Page { stem } => Some(named(path, stem)),
-            _ => None,
-        })
-        .collect()
+    collect(root, |path, entry| match entry {
+        Entry::Page { stem } => Some(named(path, stem)),
+        _ => None,
+    })
 }
 
 /// The ids of the site's authors, sorted.
 pub(crate) fn author_ids(root: &Path) -> Vec<String> {
-    entries(root)
-        .into_iter()
-        .filter_map(|(_, entry)| match entry {
-            Entry::Author { id } => Some(id),
-            _ => None,
-        })
-        .collect()
+    collect(root, |_, entry| match entry {
+        Entry::Author { id } => Some(id),
+        _ => None,
+    })
 }
 
 /// The ids of the comments filed under any of the `folders` of `content/comments`.
 pub(crate) fn comment_ids(root: &Path, folders: &[&str]) -> Vec<String> {
-    entries(root)
-        .into_iter()
-        .filter_map(|(_, entry)| match entry {
-            Entry::Comment { article, id } if folders.contains(&article.as_str()) => Some(id),
-            _ => None,
-        })
-        .collect()
+    collect(root, |_, entry| match entry {
+        Entry::Comment { article, id } if folders.contains(&article.as_str()) => Some(id),
+        _ => None,
+    })
 }
 
 /// Only the field that renames an item; every other field is left to the build.
