@@ -177,39 +177,47 @@ impl Intake {
             }
         }
         let email_hash = post.email.as_deref().map(guard::email_hash);
-        if !self.recent_mut().first_time(slug, post) {
+        // Claimed now, so two copies sent at once cannot both be filed; given back if this one
+        // is not filed after all, so the reader's retry (after a 429, say) is not a duplicate.
+        let Some(print) = self.recent_mut().first_time(slug, post) else {
             return Outcome::Duplicate;
-        }
-        if let Err(wait) = self.guard.admit(client, email_hash.as_deref()) {
-            return Outcome::Flood { wait };
-        }
-        if self.queue.is_full(self.settings.max_pending) {
-            return Outcome::Unavailable {
-                why: "the moderation queue is full",
+        };
+        let outcome = (|| {
+            if let Err(wait) = self.guard.admit(client, email_hash.as_deref()) {
+                return Outcome::Flood { wait };
+            }
+            if self.queue.is_full(self.settings.max_pending) {
+                return Outcome::Unavailable {
+                    why: "the moderation queue is full",
+                };
+            }
+            let subnet = guard::subnet_hash(&self.secret, client);
+            let (shelf, signals) = self.signals(post, email_hash.as_deref(), &subnet);
+            let front = Front {
+                author: &post.name,
+                date: queue::toml_time(now),
+                parent,
+                website: post.website.as_deref(),
+                email_hash: email_hash.as_deref(),
             };
+            let sidecar = Sidecar {
+                received: queue::toml_time(now),
+                subnet: &subnet,
+                signals: &signals,
+            };
+            let id = queue::new_id(now);
+            let text = queue::comment_file(&front, &post.comment);
+            match self.queue.put(shelf, slug, &id, &text, &sidecar) {
+                Ok(_) => back(),
+                Err(_) => Outcome::Unavailable {
+                    why: "the comment could not be saved",
+                },
+            }
+        })();
+        if !matches!(outcome, Outcome::Held { .. }) {
+            self.recent_mut().forget(&print);
         }
-        let subnet = guard::subnet_hash(&self.secret, client);
-        let (shelf, signals) = self.signals(post, email_hash.as_deref(), &subnet);
-        let front = Front {
-            author: &post.name,
-            date: queue::toml_time(now),
-            parent,
-            website: post.website.as_deref(),
-            email_hash: email_hash.as_deref(),
-        };
-        let sidecar = Sidecar {
-            received: queue::toml_time(now),
-            subnet: &subnet,
-            signals: &signals,
-        };
-        let id = queue::new_id(now);
-        let text = queue::comment_file(&front, &post.comment);
-        match self.queue.put(shelf, slug, &id, &text, &sidecar) {
-            Ok(_) => back(),
-            Err(_) => Outcome::Unavailable {
-                why: "the comment could not be saved",
-            },
-        }
+        outcome
     }
 
     fn recent_mut(&self) -> std::sync::MutexGuard<'_, Recent> {
@@ -290,8 +298,9 @@ struct Recent {
 const RECENT: usize = 50_000;
 
 impl Recent {
-    /// Whether this comment (same article, same name, same words) is new; remembers it.
-    fn first_time(&mut self, slug: &str, post: &Submission) -> bool {
+    /// This comment's fingerprint (same article, same name, same words) if it is new;
+    /// remembered until [`Recent::forget`].
+    fn first_time(&mut self, slug: &str, post: &Submission) -> Option<[u8; 32]> {
         let words: Vec<&str> = post.comment.split_whitespace().collect();
         let mut hasher = Sha256::new();
         for part in [
@@ -304,7 +313,7 @@ impl Recent {
         }
         let print: [u8; 32] = hasher.finalize().into();
         if !self.seen.insert(print) {
-            return false;
+            return None;
         }
         self.order.push_back(print);
         if self.order.len() > RECENT
@@ -312,7 +321,12 @@ impl Recent {
         {
             self.seen.remove(&old);
         }
-        true
+        Some(print)
+    }
+
+    /// Gives back a fingerprint whose comment was not filed.
+    fn forget(&mut self, print: &[u8; 32]) {
+        self.seen.remove(print);
     }
 }
 

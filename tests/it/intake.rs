@@ -1123,3 +1123,24 @@ fn erase_with_delete_moves_replies_up_a_level() {
     let page = s.build().page("/frigate/");
     assert_eq!(page.comment("e2").shown_under().as_deref(), Some("c1"));
 }
+
+/// A comment refused for the moment (503 for a full queue, 429 for a flood) is not remembered
+/// as received: sent again once the moderators have made room, it is taken, not a 409.
+#[test]
+fn a_comment_refused_for_now_is_taken_when_sent_again() {
+    let intake = Intake::start("[comments.intake]\nmax_pending = 1\n");
+    let send = |text: &str, client: &str| {
+        intake.post_as(
+            "application/x-www-form-urlencoded",
+            &form(&[("name", "A"), ("comment", text), ("slug", "frigate")]),
+            &[("X-Forwarded-For", client)],
+        )
+    };
+    assert_eq!(send("first", "198.51.100.1").status, 303);
+    assert_eq!(send("second", "198.51.100.2").status, 503);
+    let first = queued_id(&intake, "first");
+    let (code, _, err) = moderate(&intake.site, &["reject", &first], "");
+    assert_eq!(code, 0, "{err}");
+    let again = send("second", "198.51.100.3");
+    assert_eq!(again.status, 303, "{}", again.body);
+}
