@@ -435,3 +435,89 @@ fn a_wide_table_scrolls_on_a_phone_and_shows_it() {
         "{state}"
     );
 }
+
+/// Issue 14, point 2: on a phone, "Reply" moves the form right under the comment answered (as
+/// WordPress's comment-reply script does), not thousands of pixels down to the end of the thread;
+/// "Cancel reply" puts it back where it answers the article. Without script the link leads to the
+/// form at its usual place.
+#[test]
+fn reply_moves_the_form_under_the_comment_and_cancel_moves_it_back() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = site("basic");
+    let server = Server::start(&site);
+    browser
+        .command(
+            "POST",
+            "/window/rect",
+            &json!({ "width": 390, "height": 844 }),
+        )
+        .unwrap();
+    browser.navigate(&format!("{}frigate/", server.url));
+    let home = "return document.getElementById('respond').parentElement.id === 'comments';";
+    assert_eq!(browser.execute(home).unwrap(), json!(true));
+    let href = browser
+        .execute("return document.querySelector('#comment-c2 .reply-link').getAttribute('href');")
+        .unwrap();
+    assert_eq!(
+        href,
+        json!("?replytocom=c2#respond"),
+        "the link works without script"
+    );
+
+    browser
+        .execute("document.querySelector('#comment-c2 > .comment-body .reply-link').click();")
+        .unwrap();
+    let placed = browser
+        .execute(
+            "const r = document.getElementById('respond'); \
+             const body = document.querySelector('#comment-c2 > .comment-body'); \
+             return { owner: r.parentElement.id, after_body: body.nextElementSibling === r, \
+                      before_replies: r.nextElementSibling?.classList.contains('children'), \
+                      gap: r.getBoundingClientRect().top - body.getBoundingClientRect().bottom, \
+                      parent: document.getElementById('respond-parent').value, \
+                      focused: document.activeElement.id, \
+                      note: !document.querySelector('#respond .replying-to').hidden, \
+                      url: location.search };",
+        )
+        .unwrap();
+    assert_eq!(placed["owner"], json!("comment-c2"), "{placed}");
+    assert_eq!(placed["after_body"], json!(true), "{placed}");
+    assert_eq!(placed["before_replies"], json!(true), "{placed}");
+    assert!(placed["gap"].as_f64().unwrap().abs() < 50.0, "{placed}");
+    assert_eq!(placed["parent"], json!("c2"), "{placed}");
+    assert_eq!(placed["focused"], json!("respond-name"), "{placed}");
+    assert_eq!(placed["note"], json!(true), "{placed}");
+    assert_eq!(placed["url"], json!("?replytocom=c2"), "{placed}");
+
+    browser
+        .execute("document.querySelector('#respond [data-cancel-reply]').click();")
+        .unwrap();
+    let back = browser
+        .execute(
+            "const r = document.getElementById('respond'); \
+             return { home: r.parentElement.id === 'comments' && !r.closest('.comment'), \
+                      parent: document.getElementById('respond-parent').value, \
+                      note: document.querySelector('#respond .replying-to').hidden, \
+                      focused: document.activeElement.closest('.comment')?.id ?? null, \
+                      url: location.search };",
+        )
+        .unwrap();
+    assert_eq!(back["home"], json!(true), "{back}");
+    assert_eq!(back["parent"], json!(""), "{back}");
+    assert_eq!(back["note"], json!(true), "{back}");
+    assert_eq!(
+        back["focused"],
+        json!("comment-c2"),
+        "focus returns to the reply link: {back}"
+    );
+    assert_eq!(back["url"], json!(""), "{back}");
+
+    // Arriving from the no-script link (or a shared URL) puts the form under that comment too.
+    browser.navigate(&format!("{}frigate/?replytocom=c1#respond", server.url));
+    let arrived = browser
+        .execute("return document.getElementById('respond').parentElement.id;")
+        .unwrap();
+    assert_eq!(arrived, json!("comment-c1"));
+}
