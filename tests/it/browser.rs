@@ -521,3 +521,56 @@ fn reply_moves_the_form_under_the_comment_and_cancel_moves_it_back() {
         .unwrap();
     assert_eq!(arrived, json!("comment-c1"));
 }
+
+/// Issue 14, point 3: in a grid where only some stories have a picture, the headlines of a row
+/// still line up (a story without one gets a panel of the same shape), and a list other than the
+/// front page's first page has no lead story.
+#[test]
+fn headlines_in_a_row_line_up_when_only_some_cards_have_pictures() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = site("basic");
+    site.file(
+        "content/articles/pictured/index.md",
+        "+++\ntitle = \"Pictured\"\ndate = 2026-11-20\nauthor = \"ann-author\"\ntags = [\"Grid\"]\nimage = \"pic.svg\"\nimage_alt = \"A ship\"\n+++\nBody.\n",
+    );
+    site.file(
+        "content/articles/pictured/pic.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="160" height="90"><rect width="160" height="90" fill="navy"/></svg>"#,
+    );
+    site.file(
+        "content/articles/plain.md",
+        "+++\ntitle = \"Plain\"\ndate = 2026-11-21\nauthor = \"ann-author\"\ntags = [\"Grid\"]\n+++\nBody.\n",
+    );
+    let server = Server::start(&site);
+    browser
+        .command(
+            "POST",
+            "/window/rect",
+            &json!({ "width": 1280, "height": 900 }),
+        )
+        .unwrap();
+    browser.navigate(&format!("{}tag/grid/", server.url));
+    let tops = browser
+        .execute(
+            "return [...document.querySelectorAll('.cards > .card')].map(c => ({ \
+               row: Math.round(c.getBoundingClientRect().top), \
+               title: Math.round(c.querySelector('.card-title').getBoundingClientRect().top), \
+               image: !!c.querySelector('.card-image') }));",
+        )
+        .unwrap();
+    let cards = tops.as_array().unwrap();
+    assert_eq!(cards.len(), 2, "{tops}");
+    assert_eq!(cards[0]["row"], cards[1]["row"], "one row: {tops}");
+    assert_ne!(cards[0]["image"], cards[1]["image"], "{tops}");
+    let (a, b) = (
+        cards[0]["title"].as_i64().unwrap(),
+        cards[1]["title"].as_i64().unwrap(),
+    );
+    assert!((a - b).abs() <= 1, "headlines line up: {tops}");
+    assert!(
+        a - cards[0]["row"].as_i64().unwrap() > 100,
+        "below the pictures: {tops}"
+    );
+}
