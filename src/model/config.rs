@@ -33,6 +33,8 @@ pub struct Config {
     pub footer: FooterConfig,
     /// Comment settings.
     pub comments: CommentsConfig,
+    /// Related-article settings.
+    pub related: RelatedConfig,
     /// The site's own words, over the theme's for its language (see [`crate::model::words`]).
     pub words: BTreeMap<String, Phrase>,
 }
@@ -45,6 +47,25 @@ pub struct FooterConfig {
     pub about: Option<String>,
     pub contact: Option<String>,
     pub privacy: Option<String>,
+}
+
+/// The `[related]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct RelatedConfig {
+    /// Categories (by name or slug) whose articles are followed only by related articles of the
+    /// same category: an obituary is not followed by an unrelated piece of good news. Articles of
+    /// other categories may still point to them.
+    pub kept_apart: Vec<String>,
+}
+
+impl Default for RelatedConfig {
+    fn default() -> Self {
+        let sombre = ["Obituaries", "Obituary", "In memoriam", "Opinion"];
+        RelatedConfig {
+            kept_apart: sombre.map(String::from).to_vec(),
+        }
+    }
 }
 
 /// The `[build]` table.
@@ -130,6 +151,7 @@ impl Default for Config {
             build: BuildConfig::default(),
             footer: FooterConfig::default(),
             comments: CommentsConfig::default(),
+            related: RelatedConfig::default(),
             words: BTreeMap::new(),
         }
     }

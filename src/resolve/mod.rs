@@ -112,7 +112,8 @@ pub fn resolve_cached(
     );
     let files = published_files(sources, &stems, &articles, &mut diagnostics);
     let (tags, categories, by_author) = indexes(&articles, &authors.by_id);
-    link_related(&mut articles, &tags, &categories, cache);
+    let index = related::Index::new(&tags, &categories, &config.related);
+    link_related(&mut articles, &index, cache);
     let warnings = diagnostics.finish()?;
     Ok(Site {
         root: root.clone(),
@@ -313,20 +314,15 @@ fn published_files(
 
 /// Up to three related articles for each, remembered in `cache` for the next resolve when it
 /// keeps things.
-fn link_related(
-    articles: &mut [Article],
-    tags: &BTreeMap<String, Taxon>,
-    categories: &BTreeMap<String, Taxon>,
-    cache: &mut Cache,
-) {
+fn link_related(articles: &mut [Article], index: &related::Index, cache: &mut Cache) {
     if cache.keep {
-        let memory = related::remember(articles, tags, categories, cache.related.take());
+        let memory = related::remember(articles, index, cache.related.take());
         for (article, related) in articles.iter_mut().zip(memory.related()) {
             article.related = related.clone();
         }
         cache.related = Some(memory);
     } else {
-        let related = related::all(articles, tags, categories);
+        let related = related::all(articles, index);
         for (article, related) in articles.iter_mut().zip(related) {
             article.related = related;
         }

@@ -336,6 +336,48 @@ fn readers_get_reading_time_neighbours_and_related_articles() {
     assert_eq!(data["wordCount"], 700);
 }
 
+/// The related articles' links of the page at `path`.
+fn related_of(built: &crate::support::Built, path: &str) -> Vec<String> {
+    built
+        .page(path)
+        .all("section.related .card-title a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect()
+}
+
+/// Issue 14, point 4: an obituary (or an opinion piece) is followed only by articles of its own
+/// category, however many tags it shares with good news elsewhere; other articles may still
+/// point to it; `[related] kept_apart = []` lets every category mix.
+#[test]
+fn an_obituary_is_not_followed_by_unrelated_news() {
+    let s = site("basic");
+    let article = |slug: &str, category: &str, day: u32| {
+        s.file(
+            &format!("content/articles/{slug}.md"),
+            &format!("+++\ntitle = \"{slug}\"\ndate = 2026-11-{day:02}\nauthor = \"ann-author\"\ntags = [\"Navy\", \"Procurement\"]\ncategory = \"{category}\"\n+++\nBody.\n"),
+        );
+    };
+    article("admiral-dies", "Obituaries", 18);
+    article("captain-dies", "Obituaries", 10);
+    article("good-news", "News", 19);
+    let built = s.build();
+    assert_eq!(related_of(&built, "/admiral-dies/"), ["/captain-dies/"]);
+    // News shares two tags with the obituary and may lead to it.
+    assert!(related_of(&built, "/good-news/").contains(&"/admiral-dies/".to_string()));
+
+    let config = std::fs::read_to_string(s.root().join("site.toml")).unwrap();
+    s.file(
+        "site.toml",
+        &format!("{config}\n[related]\nkept_apart = []\n"),
+    );
+    let built = s.build();
+    assert_eq!(
+        related_of(&built, "/admiral-dies/"),
+        ["/captain-dies/", "/frigate/", "/good-news/"]
+    );
+}
+
 #[test]
 fn the_search_page_reads_a_generated_index() {
     let built = site("basic").build();
