@@ -246,6 +246,8 @@ pub(crate) fn markdown_source<F: DeserializeOwned>(
     let (front, warnings) = front_matter::parse_toml(&path, split.front_matter, split.line_offset)?;
     let body = split.body.to_string();
     let fields = front_matter::field_positions(split.front_matter, split.line_offset);
+    // The opening `+++`, the front matter's lines, the closing `+++`.
+    let body_line = split.line_offset + split.front_matter.matches('\n').count() + 2;
     Ok((
         Source {
             path,
@@ -253,6 +255,7 @@ pub(crate) fn markdown_source<F: DeserializeOwned>(
             front,
             fields,
             body,
+            body_line,
             version: next_version(),
         },
         warnings,
@@ -272,6 +275,7 @@ pub(crate) fn toml_source<F: DeserializeOwned>(
             front,
             fields: front_matter::field_positions(text, 0),
             body: String::new(),
+            body_line: 1,
             version: next_version(),
         },
         warnings,

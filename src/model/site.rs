@@ -135,6 +135,8 @@ pub struct Page {
     pub title: String,
     pub description: Option<String>,
     pub body_html: String,
+    /// The body's links, where written (for the link check).
+    pub links: Vec<crate::text::markdown::LinkAt>,
     /// Output paths of redirect pages from old addresses (WordPress's `/parent/child/`).
     pub aliases: Vec<String>,
 }

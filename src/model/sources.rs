@@ -23,6 +23,9 @@ pub struct Source<F> {
     /// found later about a field's value points at it.
     pub fields: Vec<(String, usize, usize)>,
     pub body: String,
+    /// The line of the file the body starts on (from 1), so a position in the body becomes one
+    /// in the file.
+    pub body_line: usize,
     /// Different for every read of every file (see [`next_version`]), so `serve` can tell
     /// which results of the last build still hold without comparing texts.
     pub version: u64,

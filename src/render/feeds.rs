@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use crate::model::site::{Article, Site};
-use crate::render::links::link_values;
+use crate::text::html_links::link_values;
 use crate::text::xml::{self, clean};
 
 /// How many of an article's tags its feed items carry as categories. Every tag has a feed of its

@@ -11,6 +11,8 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, closest};
 use crate::model::site::Site;
+use crate::text::html_links::targets;
+use crate::text::markdown::LinkAt;
 
 /// A diagnostic for every internal link, in any article or page body, whose target is not among
 /// `outputs` (output paths such as `frigate/index.html`).
@@ -18,92 +20,45 @@ pub fn broken(site: &Site, outputs: &HashSet<&str>) -> Vec<Diagnostic> {
     let Some(home) = home(site) else {
         return Vec::new();
     };
-    let bodies: Vec<(&Path, &str, &str)> = site
+    let bodies: Vec<(&Path, &str, &str, &[LinkAt])> = site
         .articles
         .iter()
-        .map(|a| (a.source.as_path(), a.url.as_str(), a.body.html.as_str()))
-        .chain(
-            site.pages
-                .iter()
-                .map(|p| (p.source.as_path(), p.url.as_str(), p.body_html.as_str())),
-        )
+        .map(|a| {
+            let body = &a.body;
+            (
+                a.source.as_path(),
+                a.url.as_str(),
+                body.html.as_str(),
+                &body.links[..],
+            )
+        })
+        .chain(site.pages.iter().map(|p| {
+            let links = &p.links[..];
+            (
+                p.source.as_path(),
+                p.url.as_str(),
+                p.body_html.as_str(),
+                links,
+            )
+        }))
         .collect();
     // Every body is scanned on every build: in parallel, like the rest of rendering.
     let mut found: Vec<Diagnostic> = bodies
         .par_iter()
-        .flat_map_iter(|&(source, page_url, html)| {
+        .flat_map_iter(|&(source, page_url, html, written)| {
             let home = &home;
             let page = home.join(page_url).ok();
             targets(html).into_iter().filter_map(move |link| {
                 let missing = missing_target(home, page.as_ref()?, &link, outputs)?;
-                Some(diagnostic(site, source, &link, &missing, outputs))
+                let at = written.iter().find(|w| w.address.trim() == link.trim());
+                Some(diagnostic(site, source, at, &link, &missing, outputs))
             })
         })
         .collect();
     // Sorted like every other diagnostic, so `check` and `build` list them alike.
     found.sort();
+    found.dedup();
     found
-}
-
-/// Every `href` and `src` in `html`, Markdown links and raw HTML alike, unescaped.
-fn targets(html: &str) -> Vec<String> {
-    link_values(html)
-        .into_iter()
-        .map(|value| unescape(&html[value]))
-        .collect()
-}
-
-/// Where the value of each ` href="…"` and ` src="…"` (either quote, any case) lies in `html`,
-/// as byte ranges in order: for reading links here and for rewriting them in feeds.
-pub(crate) fn link_values(html: &str) -> Vec<std::ops::Range<usize>> {
-    let mut values = Vec::new();
-    let mut from = 0;
-    while let Some((at, quote)) = next_link_attribute(&html[from..]) {
-        let start = from + at;
-        let end = html[start..].find(quote).map_or(html.len(), |i| start + i);
-        values.push(start..end);
-        from = end;
-    }
-    values
-}
-
-/// An attribute value as the browser reads it, for the entities a link can hold.
-fn unescape(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    [
-        ("&quot;", "\""),
-        ("&#39;", "'"),
-        ("&#x27;", "'"),
-        ("&lt;", "<"),
-        ("&gt;", ">"),
-        ("&amp;", "&"),
-    ]
-    .iter()
-    .fold(value.to_string(), |v, (entity, c)| v.replace(entity, c))
-}
-
-/// The offset just after the next ` href="` or ` src="` (either quote, any case) in `html`,
-/// with the quote that closes the value.
-fn next_link_attribute(html: &str) -> Option<(usize, char)> {
-    let bytes = html.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_whitespace() {
-            for name in ["href=", "src="] {
-                let end = i + 1 + name.len();
-                if bytes.len() > end
-                    && bytes[i + 1..end].eq_ignore_ascii_case(name.as_bytes())
-                    && matches!(bytes[end], b'"' | b'\'')
-                {
-                    return Some((end + 1, bytes[end] as char));
-                }
-            }
-        }
-        i += 1;
-    }
-    None
 }
 
 /// The site's home as a URL: `base_url` itself, or a stand-in host when it is only a path.
@@ -137,9 +92,11 @@ fn missing_target(home: &Url, page: &Url, link: &str, outputs: &HashSet<&str>) -
     (!candidates.iter().any(|c| outputs.contains(c.as_str()))).then_some(inside)
 }
 
+/// The diagnostic for a link to `missing`, at the place the link is written when known.
 fn diagnostic(
     site: &Site,
     source: &Path,
+    at: Option<&LinkAt>,
     link: &str,
     missing: &str,
     outputs: &HashSet<&str>,
@@ -164,10 +121,12 @@ fn diagnostic(
             format!(" (did you mean \"{}\"?)", site.link(&page))
         })
         .unwrap_or_default();
-    Diagnostic::new(
-        crate::error::relative(&site.root, source),
-        format!("links to {link}, which is not on this site{suggestion}"),
-    )
+    let path = crate::error::relative(&site.root, source);
+    let message = format!("links to {link}, which is not on this site{suggestion}");
+    match at {
+        Some(at) => Diagnostic::at(path, at.line, at.column, message),
+        None => Diagnostic::new(path, message),
+    }
 }
 
 /// `("tag", "navy")` for `tag/navy/`, `("", "frigate")` for `frigate/`.

@@ -72,7 +72,7 @@ struct Own {
 }
 
 impl Own {
-    fn new(front: &ArticleFront, body: &str) -> Own {
+    fn new(front: &ArticleFront, body: &str, body_line: usize) -> Own {
         let taxon = |name: &String| {
             let slug = slugs::taxon_slug(name);
             (!slug.is_empty()).then(|| TaxonRef {
@@ -81,7 +81,7 @@ impl Own {
             })
         };
         Own {
-            body: Arc::new(markdown::render(body, urls::is_theme_id)),
+            body: Arc::new(markdown::render(body, urls::is_theme_id).from_line(body_line)),
             tags: front.tags.iter().filter_map(taxon).collect(),
             category: front.category.as_ref().and_then(taxon),
         }
@@ -131,7 +131,7 @@ pub(super) fn make_all(
                 _ => {
                     let own = match same_own {
                         Some(k) => k.own.clone(),
-                        None => Own::new(&p.source.front, &p.source.body),
+                        None => Own::new(&p.source.front, &p.source.body, p.source.body_line),
                     };
                     let (thread, reported) = match same_thread {
                         Some(k) => (k.thread.clone(), k.reported.clone()),
@@ -193,7 +193,7 @@ pub fn remake(old: &Article, source: &Source<ArticleFront>, base_path: &str) -> 
         aliases: old.aliases.clone(),
         published: None,
     };
-    let own = Own::new(&source.front, &source.body);
+    let own = Own::new(&source.front, &source.body, source.body_line);
     Article {
         related: old.related.clone(),
         status: old.status,

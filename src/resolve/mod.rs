@@ -266,13 +266,15 @@ fn pages(
         if !slugs.claim(&slug, &source.path, diagnostics) || (source.front.draft && !drafts) {
             continue;
         }
-        let rendered = markdown::render(&source.body, urls::is_theme_id);
+        let rendered =
+            markdown::render(&source.body, urls::is_theme_id).from_line(source.body_line);
         pages.push(Page {
             url: format!("{base_path}{}", urls::article(&slug)),
             slug,
             title: source.front.title.clone(),
             description: source.front.description.clone(),
             body_html: rendered.html,
+            links: rendered.links,
             aliases: alias_paths(&source.front.aliases, &source.path, diagnostics),
             source: source.path.clone(),
         });

@@ -2,8 +2,11 @@
 //! Reader comments go through [`crate::text::sanitize`] instead. Pure text work: the page hands it the ids it must not take.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::text::html_links::{link_values, unescape};
 
 /// A Markdown document rendered for the page.
 #[derive(Debug, Clone, Default)]
@@ -14,6 +17,27 @@ pub struct Rendered {
     pub first_paragraph: String,
     /// Words of text, for reading time.
     pub word_count: usize,
+    /// Every link and image address in the Markdown (raw HTML's too), where it is written, so
+    /// the link check can point at the line of a broken one.
+    pub links: Vec<LinkAt>,
+}
+
+impl Rendered {
+    /// The same, with link positions counted in a file whose Markdown starts on `first_line`.
+    pub fn from_line(mut self, first_line: usize) -> Self {
+        for link in &mut self.links {
+            link.line += first_line - 1;
+        }
+        self
+    }
+}
+
+/// A link's address as written, and where: line and column (from 1) in the Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkAt {
+    pub address: String,
+    pub line: usize,
+    pub column: usize,
 }
 
 /// The Markdown extensions newsroom copy uses.
@@ -30,7 +54,11 @@ fn options() -> Options {
 /// takes an id for which `taken` is true (the page's own elements, which this module knows
 /// nothing of), even one written by hand.
 pub fn render(markdown: &str, taken: fn(&str) -> bool) -> Rendered {
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
+    let (mut events, offsets): (Vec<Event>, Vec<Range<usize>>) =
+        Parser::new_ext(markdown, options())
+            .into_offset_iter()
+            .unzip();
+    let links = links(markdown, &events, &offsets);
     add_heading_ids(&mut events, taken);
     let first_paragraph = first_paragraph_text(&events);
     let word_count = count_words(&events);
@@ -40,7 +68,49 @@ pub fn render(markdown: &str, taken: fn(&str) -> bool) -> Rendered {
         html,
         first_paragraph,
         word_count,
+        links,
     }
+}
+
+/// Where each link and image address is written: a Markdown link at its `[` (`![`), an address
+/// in raw HTML at its first character.
+fn links(markdown: &str, events: &[Event], offsets: &[Range<usize>]) -> Vec<LinkAt> {
+    // Events come in the order of the text, so lines are counted once, onwards from the last.
+    let (mut counted, mut line, mut line_start) = (0, 1, 0);
+    let mut at = |address: String, offset: usize| {
+        if offset < counted {
+            (counted, line, line_start) = (0, 1, 0);
+        }
+        for (i, _) in markdown[counted..offset].match_indices('\n') {
+            line += 1;
+            line_start = counted + i + 1;
+        }
+        counted = offset;
+        let column = markdown[line_start..offset].chars().count() + 1;
+        LinkAt {
+            address,
+            line,
+            column,
+        }
+    };
+    let mut links = Vec::new();
+    for (event, range) in events.iter().zip(offsets) {
+        match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                links.push(at(dest_url.to_string(), range.start));
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for value in link_values(html) {
+                    links.push(at(
+                        unescape(&html[value.clone()]),
+                        range.start + value.start,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    links
 }
 
 fn add_heading_ids(events: &mut [Event], taken: fn(&str) -> bool) {
@@ -162,6 +232,26 @@ mod tests {
 
     fn render(markdown: &str) -> Rendered {
         super::render(markdown, theirs)
+    }
+
+    #[test]
+    fn links_know_where_they_are_written() {
+        let r = render(
+            "Intro.\n\nSee [the ship](/frigate/) and ![a map](map.png).\n\n<p>Raw <a href=\"/tag/navy/?a=1&amp;b=2\">tag</a></p>\n",
+        );
+        let at: Vec<(&str, usize, usize)> = r
+            .links
+            .iter()
+            .map(|l| (l.address.as_str(), l.line, l.column))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                ("/frigate/", 3, 5),
+                ("map.png", 3, 31),
+                ("/tag/navy/?a=1&b=2", 5, 17)
+            ]
+        );
     }
 
     #[test]

@@ -344,7 +344,7 @@ fn the_command_prints_no_colour_when_not_on_a_terminal() {
 }
 
 /// `check` and `build` fail on links (Markdown or raw HTML) to pages of this site that do not
-/// exist, or with `[build] strict_links = false` both warn. Links elsewhere, to anchors, and to pages that exist (however written) are fine.
+/// exist, each at its line and column (issue 14, point 9), or with `[build] strict_links = false` both warn. Links elsewhere, to anchors, and to pages that exist (however written) are fine.
 #[test]
 fn check_finds_broken_internal_links() {
     let s = site("basic");
@@ -367,11 +367,11 @@ fn check_finds_broken_internal_links() {
     assert_eq!(
         errors,
         [
-            "content/articles/linker.md: links to /about-us/, which is not on this site (did you mean \"/about/\"?)",
-            "content/articles/linker.md: links to /frigat/, which is not on this site (did you mean \"/frigate/\"?)",
-            "content/articles/linker.md: links to /tag/nope/, which is not on this site",
-            "content/articles/linker.md: links to https://test.example/author/ann-autor/, which is not on this site (did you mean \"/author/ann-author/\"?)",
-            "content/articles/linker.md: links to missing-page/, which is not on this site",
+            "content/articles/linker.md:10:9: links to /frigat/, which is not on this site (did you mean \"/frigate/\"?)",
+            "content/articles/linker.md:10:24: links to /tag/nope/, which is not on this site",
+            "content/articles/linker.md:10:41: links to https://test.example/author/ann-autor/, which is not on this site (did you mean \"/author/ann-author/\"?)",
+            "content/articles/linker.md:10:86: links to missing-page/, which is not on this site",
+            "content/articles/linker.md:12:102: links to /about-us/, which is not on this site (did you mean \"/about/\"?)",
         ]
     );
     // A build follows the same rule (issue 14): it fails with the same errors...
@@ -526,4 +526,19 @@ fn a_folder_without_site_toml_is_not_built() {
         "{stderr}"
     );
     assert!(!dir.path().join("public").exists());
+}
+
+/// A broken link in a stand-alone page is reported at its line too, counted in the file (front
+/// matter included), with CRLF line ends as well.
+#[test]
+fn a_broken_link_in_a_page_names_its_line() {
+    let s = site("basic");
+    s.file(
+        "content/pages/contact.md",
+        "+++\r\ntitle = \"Contact\"\r\n+++\r\nWrite to us.\r\n\r\nOr see [the desk](/desk/).\r\n",
+    );
+    assert_eq!(
+        s.errors(),
+        ["content/pages/contact.md:6:8: links to /desk/, which is not on this site"]
+    );
 }
