@@ -61,7 +61,7 @@ pub fn thread(
         checked.push(Comment {
             id: source.stem.clone(),
             parent: front.parent.clone(),
-            author: front.author.clone(),
+            author: sanitize::page_text(&front.author).into_owned(),
             date: front.date,
             website: front.website.as_deref().and_then(sanitize::safe_website),
             email_hash: email_hash.map(|h| h.to_ascii_lowercase()),

@@ -66,11 +66,33 @@ static ALLOWLIST: LazyLock<Builder<'static>> = LazyLock::new(|| {
 /// assert_eq!(html.trim(), "<p>Hi &lt;script&gt;x&lt;/script&gt; a <em>ok</em></p>");
 /// ```
 pub fn render_comment(markdown: &str) -> String {
-    let html = write_comment(markdown);
+    let html = write_comment(&page_text(markdown));
     if is_safe_markup(&html) {
         html
     } else {
         clean_html(&html)
+    }
+}
+
+/// `text` without the characters an HTML page may not contain (controls other than whitespace,
+/// and noncharacters): browsers put up with them, but they make the page invalid, and a reader
+/// has no business sending them.
+///
+/// ```
+/// use sitrep::text::sanitize::page_text;
+/// assert_eq!(page_text("a\u{1}b\u{7f}\u{9c}\u{fffe}\tc\n"), "ab\tc\n");
+/// ```
+pub fn page_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let forbidden = |c: char| {
+        let n = c as u32;
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+            || (0xFDD0..=0xFDEF).contains(&n)
+            || n & 0xFFFE == 0xFFFE
+    };
+    if text.contains(forbidden) {
+        text.replace(forbidden, "").into()
+    } else {
+        text.into()
     }
 }
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::serve::Server;
-use crate::support::site;
+use crate::support::{demo, site};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -191,6 +191,26 @@ impl Browser {
             "/execute/sync",
             &json!({ "script": script, "args": [] }),
         )
+    }
+
+    /// Runs `script` (a function body whose last argument is the callback to call with the
+    /// result) in the page, waiting for the callback.
+    fn execute_async(&self, script: &str) -> Result<Value, String> {
+        self.command(
+            "POST",
+            "/execute/async",
+            &json!({ "script": script, "args": [] }),
+        )
+    }
+
+    /// Sends a Chrome DevTools command (passed on by chromedriver).
+    fn devtools(&self, cmd: &str, params: Value) {
+        self.command(
+            "POST",
+            "/goog/cdp/execute",
+            &json!({ "cmd": cmd, "params": params }),
+        )
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
     }
 
     /// Runs `script` in every document the tab loads from now on, before the page's own.
@@ -573,4 +593,125 @@ fn headlines_in_a_row_line_up_when_only_some_cards_have_pictures() {
         a - cards[0]["row"].as_i64().unwrap() > 100,
         "below the pictures: {tops}"
     );
+}
+
+/// Issue 14, point 7: axe-core finds no accessibility violation on any kind of page of the demo
+/// site (and the reply form opened under a comment), at a desktop and a phone width, in the
+/// light and the dark scheme. Needs npm's `axe-core`, which `.ci/run` installs.
+#[test]
+fn axe_finds_no_violations_on_any_kind_of_page() {
+    let Some(axe) = crate::validity::ci_tool(
+        "SITREP_AXE_JS",
+        "axe-core/axe.min.js",
+        "run .ci/run, or npm install --ignore-scripts --prefix target/ci-tools axe-core",
+    ) else {
+        return;
+    };
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let axe = std::fs::read_to_string(axe).unwrap();
+    let site = demo();
+    // The article with the longest thread, and one whose comments are closed.
+    let threads = std::fs::read_dir(site.root().join("content/comments")).unwrap();
+    let longest = threads
+        .map(|d| d.unwrap().path())
+        .max_by_key(|d| std::fs::read_dir(d).unwrap().count())
+        .unwrap();
+    let slug = longest.file_name().unwrap().to_str().unwrap().to_string();
+    let longest = format!("/{slug}/");
+    // What a preview shows besides (a draft and a scheduled story, with their badges), and a
+    // reader whose name and words have no place to break.
+    let story = |slug: &str, extra: &str| {
+        site.file(
+            &format!("content/articles/{slug}.md"),
+            &format!(
+                "+++\ntitle = \"A {slug} story\"\nauthor = \"maren-holt\"\n{extra}\n+++\nBody.\n"
+            ),
+        );
+    };
+    story("draft", "date = 2026-11-30\ndraft = true");
+    story("scheduled", "date = 2099-01-01");
+    site.file(
+        &format!("content/comments/{slug}/zz-long.md"),
+        &format!(
+            "+++\nauthor = \"{}\"\ndate = 2026-11-12T10:00:00Z\n+++\n{} https://example.org/{}\n",
+            "N".repeat(200),
+            "Supercalifragilistic".repeat(12),
+            "a".repeat(300)
+        ),
+    );
+    let server = Server::start(&site);
+    let pages = [
+        ("home", "/"),
+        ("home, page 2", "/page/2/"),
+        ("article with the longest thread", longest.as_str()),
+        ("article, reply form opened", longest.as_str()),
+        (
+            "article, comments closed",
+            "/commodore-aldous-ferren-obituary/",
+        ),
+        ("tag", "/tag/procurement/"),
+        ("category", "/category/analysis/"),
+        ("author", "/author/maren-holt/"),
+        ("authors", "/authors/"),
+        ("search with results", "/search/?q=frigate"),
+        ("page", "/about/"),
+        ("not found", "/404.html"),
+    ];
+    for (kind, path) in pages {
+        assert_eq!(server.get(path).0, 200, "{kind}: {path}");
+    }
+    let mut violations = Vec::new();
+    for (width, height) in [(1280, 900), (390, 844)] {
+        browser.devtools(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
+        );
+        for scheme in ["light", "dark"] {
+            browser.devtools(
+                "Emulation.setEmulatedMedia",
+                json!({ "media": "", "features": [{ "name": "prefers-color-scheme", "value": scheme }] }),
+            );
+            for (kind, path) in pages {
+                browser.navigate(&format!("{}{}", server.url, path.trim_start_matches('/')));
+                if kind.starts_with("search") {
+                    browser.wait_until(
+                        "search results show",
+                        "const r = document.getElementById('search-results'); \
+                         return !!r && !r.hidden && r.children.length > 0;",
+                    );
+                }
+                if kind.contains("reply form") {
+                    browser
+                        .execute("document.querySelector('.comment .reply-link').click();")
+                        .unwrap();
+                }
+                browser.execute(&format!("{axe}\n;return 0;")).unwrap();
+                let found = browser
+                    .execute_async(
+                        "const done = arguments[arguments.length - 1]; \
+                         axe.run(document, { resultTypes: ['violations'] }).then(r => done({ \
+                           dark: matchMedia('(prefers-color-scheme: dark)').matches, \
+                           width: innerWidth, \
+                           overflow: document.documentElement.scrollWidth > innerWidth, \
+                           violations: r.violations.map(v => ({ id: v.id, impact: v.impact, \
+                             nodes: v.nodes.map(n => [n.target.join(' '), n.failureSummary]) })) \
+                         })).catch(e => done({ error: String(e) }));",
+                    )
+                    .unwrap();
+                let at = format!("{kind} ({path}) at {width} px, {scheme}");
+                assert!(found["error"].is_null(), "{at}: {found}");
+                assert_eq!(found["dark"], json!(scheme == "dark"), "{at}: {found}");
+                // Something too wide to wrap makes a phone lay the page out wider than itself.
+                if found["overflow"] == json!(true) || found["width"] != json!(width) {
+                    violations.push(format!("{at}: the page is wider than the screen: {found}"));
+                }
+                for v in found["violations"].as_array().unwrap() {
+                    violations.push(format!("{at}: {v}"));
+                }
+            }
+        }
+    }
+    assert!(violations.is_empty(), "{}", violations.join("\n"));
 }

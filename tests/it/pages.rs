@@ -482,3 +482,34 @@ fn the_404_page_offers_a_search_and_the_latest_stories() {
     );
     assert!(!titles.is_empty() && titles.len() <= 5, "{titles:?}");
 }
+
+/// The first card's picture is on the first screen: fetched at once and first; every other is
+/// left until it is scrolled near.
+#[test]
+fn only_the_first_card_picture_is_fetched_at_once() {
+    let s = crate::support::site("basic");
+    for (slug, day) in [("one", 21), ("two", 20), ("three", 19)] {
+        s.file(
+            &format!("content/articles/{slug}/index.md"),
+            &format!("+++\ntitle = \"{slug}\"\ndate = 2026-11-{day}\nauthor = \"ann-author\"\ntags = [\"Pictured\"]\nimage = \"p.svg\"\n+++\nBody.\n"),
+        );
+        s.file(
+            &format!("content/articles/{slug}/p.svg"),
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        );
+    }
+    let built = s.build();
+    for path in ["/", "/tag/pictured/"] {
+        let page = built.page(path);
+        let images = page.all("main .cards .card-image img");
+        assert!(images.len() >= 2, "{path}");
+        let attrs = |i: usize| {
+            let img = images[i].value();
+            (img.attr("loading"), img.attr("fetchpriority"))
+        };
+        assert_eq!(attrs(0), (None, Some("high")), "{path}");
+        for i in 1..images.len() {
+            assert_eq!(attrs(i), (Some("lazy"), None), "{path}");
+        }
+    }
+}

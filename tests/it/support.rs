@@ -31,6 +31,19 @@ pub fn site(name: &str) -> TestSite {
     TestSite { dir: Rc::new(dir) }
 }
 
+/// A copy of the demo site (the repository's own site.toml, content, templates and static).
+pub fn demo() -> TestSite {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::copy(repo.join("site.toml"), site.join("site.toml")).unwrap();
+    for folder in ["content", "templates", "static"] {
+        copy_tree(&repo.join(folder), &site.join(folder));
+    }
+    TestSite { dir: Rc::new(dir) }
+}
+
 impl TestSite {
     /// A site with one author, `x`, and nothing else, for tests that write their own content.
     pub fn empty() -> TestSite {
@@ -270,7 +283,7 @@ impl<'a> CommentEl<'a> {
     /// The text of the first element matching `css` inside this comment's own body (not its
     /// replies').
     pub fn own(&self, css: &str) -> Option<ElementRef<'a>> {
-        let body = self.0.select(&sel(":scope > article")).next()?;
+        let body = self.0.select(&sel(":scope > .comment-body")).next()?;
         body.select(&sel(css)).next()
     }
 }
