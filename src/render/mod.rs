@@ -177,7 +177,7 @@ pub fn generated_files(site: &Site, jobs: &[Job]) -> Vec<(String, String)> {
         .collect();
     let mut files = sitemap::sitemaps(site, &entries);
     files.push((urls::NEWS_SITEMAP.to_string(), sitemap::news_sitemap(site)));
-    files.push((urls::SEARCH_INDEX.to_string(), search::index(site)));
+    files.extend(search::files(site));
     let mut defaults = vec![(urls::ROBOTS.to_string(), sitemap::robots(site))];
     defaults.extend(
         templates::BUILTIN_STATIC
@@ -209,7 +209,9 @@ fn fixed_names(site: &Site) -> Vec<String> {
 /// Whether [`generated_files`] may make `path`: one of the names it always takes, or a part of
 /// a large sitemap.
 pub fn may_be_generated(site: &Site, path: &str) -> bool {
-    urls::is_sitemap_part(path) || fixed_names(site).iter().any(|name| name == path)
+    urls::is_sitemap_part(path)
+        || urls::is_search_part(path)
+        || fixed_names(site).iter().any(|name| name == path)
 }
 
 /// Whether the site publishes a file of its own at `path`, which replaces sitrep's default.

@@ -23,7 +23,8 @@ pub const SITEMAP: &str = "sitemap.xml";
 pub const NEWS_SITEMAP: &str = "news-sitemap.xml";
 pub const ROBOTS: &str = "robots.txt";
 pub const NOT_FOUND: &str = "404.html";
-pub const SEARCH_INDEX: &str = "search-index.json";
+/// The search index's layout; its words and result data are in files beside it.
+pub const SEARCH_INDEX: &str = "search/index.json";
 /// The page a folder holds.
 pub const INDEX: &str = "index.html";
 /// The theme's stylesheet and scripts, under `css/` and `js/`.
@@ -49,7 +50,6 @@ const ROOT: &[&str] = &[
     NEWS_SITEMAP,
     ROBOTS,
     NOT_FOUND,
-    SEARCH_INDEX,
     INDEX,
     "css",
     SCRIPTS,
@@ -65,6 +65,28 @@ pub fn reserved_names() -> impl Iterator<Item = &'static str> {
 /// Whether `slug` is a root name sitrep takes for itself (its sitemap parts included).
 pub fn is_reserved_name(slug: &str) -> bool {
     ROOT.contains(&slug) || is_sitemap_part(slug)
+}
+
+/// The `n`th bucket of the search index's words.
+pub fn search_words(n: usize) -> String {
+    format!("{SEARCH}/w/{n}.json")
+}
+
+/// The `n`th file of the search index's result data.
+pub fn search_docs(n: usize) -> String {
+    format!("{SEARCH}/d/{n}.json")
+}
+
+/// Whether `path` is one of the search index's files of words or result data.
+pub fn is_search_part(path: &str) -> bool {
+    let Some(rest) = path.strip_prefix("search/") else {
+        return false;
+    };
+    let n = rest
+        .strip_prefix("w/")
+        .or_else(|| rest.strip_prefix("d/"))
+        .and_then(|rest| rest.strip_suffix(".json"));
+    n.is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// `sitemap-<n>.xml`, the parts of a large sitemap.

@@ -5,7 +5,7 @@
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
   if (!input || !list || !window.fetch) return;
-  var MAX = 50, index = null, loading = null, timer = 0;
+  var MAX = 50, layout = null, loading = null, timer = 0, asked = 0;
   // The page's words (site.toml's [words] over the theme's), English when the template gives none.
   var WORDS = {
     searching: "Searching…", search_unavailable: "Sorry, search is unavailable right now.",
@@ -30,18 +30,59 @@
   }
   function arr(a) { return Array.isArray(a) ? a : []; }
   function say(text) { if (status.textContent !== text) status.textContent = text; }
-  function load() {
-    loading = loading || fetch(form.getAttribute("data-index")).then(function (r) {
+  // The query's words, split as the index splits text (src/render/search.rs, `tokens`):
+  // "F-35" is one word, "f35"; words of one letter are left out.
+  function tokens(q) {
+    var out = [];
+    fold(q).replace(/[\p{Alphabetic}\p{N}]+(?:[-.'][\p{Alphabetic}\p{N}]+)*/gu, function (w) {
+      w = w.replace(/[-.']/g, "");
+      if (Array.from(w).length > 1) out.push(w);
+      return w;
+    });
+    return out;
+  }
+  // The bucket file of a word: FNV-1a over the code points of its first two letters.
+  function bucket(w) {
+    var h = 0x811c9dc5;
+    Array.from(w).slice(0, 2).forEach(function (c) {
+      h = Math.imul(h ^ c.codePointAt(0), 0x01000193) >>> 0;
+    });
+    return h % layout.buckets;
+  }
+  var dir = (form.getAttribute("data-index") || "").replace(/[^\/]*$/, ""), files = {};
+  function json(path) {
+    files[path] = files[path] || fetch(dir + path).then(function (r) {
       if (!r.ok) throw r.status;
       return r.json();
-    }).then(function (data) {
-      index = arr(data).filter(Boolean).map(function (e, i) {
-        return { e: e, i: i, t: fold(e.title), h: fold([e.title, e.summary, e.category].concat(arr(e.authors), arr(e.tags)).join("\n")) };
-      });
+    }).catch(function (e) { delete files[path]; throw e; });
+    return files[path];
+  }
+  function load() {
+    loading = loading || json("index.json").then(function (data) {
+      layout = data;
       run();
     }, function () {
       loading = null;
       say(word("search_unavailable"));
+    });
+  }
+  // The articles with a word starting with `w`: article number → whether the headline has it.
+  function find(w) {
+    if (layout.common.indexOf(w) >= 0) return Promise.resolve(null);
+    return json("w/" + bucket(w) + ".json").catch(function (e) {
+      if (e === 404) return {};
+      throw e;
+    }).then(function (words) {
+      var found = new Map();
+      Object.keys(words).forEach(function (k) {
+        if (k.lastIndexOf(w, 0) !== 0) return;
+        for (var list = arr(words[k]), j = 0, p = 0; j < list.length; j++) {
+          p += list[j];
+          var id = p >> 1;
+          found.set(id, found.get(id) || (p & 1) === 1);
+        }
+      });
+      return found;
     });
   }
   function el(parent, tag, cls, text) {
@@ -69,26 +110,46 @@
     return li;
   }
   function run() {
-    var q = input.value.trim(), words = fold(q).split(/\s+/).filter(Boolean), hits = [];
-    list.textContent = "";
-    list.hidden = true;
-    if (!words.length) return say("");
-    if (!index) return say(word("searching")), load();
-    index.forEach(function (x) {
-      for (var k = 0, s = 0; k < words.length; k++) {
-        if (x.h.indexOf(words[k]) < 0) return;
-        if (x.t.indexOf(words[k]) >= 0) s++;
-      }
-      x.s = s;
-      hits.push(x);
+    var q = input.value.trim(), words = tokens(q), ask = ++asked;
+    if (!words.length) {
+      list.textContent = "";
+      list.hidden = true;
+      return say("");
+    }
+    if (!layout) return say(word("searching")), load();
+    Promise.all(words.map(find)).then(function (sets) {
+      // Articles with every word (a word too common to index is in all), the headline's
+      // matches first, then newest.
+      var hits = null;
+      sets.forEach(function (found) {
+        if (!found) return;
+        var next = [];
+        (hits || Array.from(found.keys(), function (id) { return { id: id, s: 0 }; }))
+          .forEach(function (h) { if (found.has(h.id)) next.push(h); });
+        next.forEach(function (h) { if (found.get(h.id)) h.s++; });
+        hits = next;
+      });
+      if (!hits) hits = Array.from({ length: layout.docs }, function (_, id) { return { id: id, s: 0 }; });
+      hits.sort(function (a, b) { return b.s - a.s || a.id - b.id; });
+      var shown = hits.slice(0, MAX), chunks = {};
+      shown.forEach(function (h) { chunks[Math.floor(h.id / layout.chunk)] = 1; });
+      return Promise.all(Object.keys(chunks).map(function (c) {
+        return json("d/" + c + ".json").then(function (d) { chunks[c] = arr(d); });
+      })).then(function () {
+        if (ask !== asked) return;
+        list.textContent = "";
+        shown.forEach(function (h) {
+          var e = chunks[Math.floor(h.id / layout.chunk)][h.id % layout.chunk];
+          if (e) list.appendChild(card(e));
+        });
+        list.hidden = !shown.length;
+        var n = hits.length;
+        say(n ? word("search_results", n, q) + (n > MAX ? word("search_showing_first", MAX) : "")
+          : word("search_no_results", 0, q));
+      });
+    }).catch(function () {
+      if (ask === asked) say(word("search_unavailable"));
     });
-    // Title matches first, then newest.
-    hits.sort(function (a, b) { return b.s - a.s || a.i - b.i; });
-    hits.slice(0, MAX).forEach(function (h) { list.appendChild(card(h.e)); });
-    list.hidden = !hits.length;
-    var n = hits.length;
-    say(n ? word("search_results", n, q) + (n > MAX ? word("search_showing_first", MAX) : "")
-      : word("search_no_results", 0, q));
   }
   function update() {
     var q = input.value.trim();

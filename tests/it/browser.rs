@@ -411,6 +411,61 @@ fn search_speaks_the_sites_language() {
     );
 }
 
+/// Issue 14, point 5: the search page finds words of article bodies, by their beginning, folded
+/// as the index folds them ("LODZ" finds "Łódź", "f-35" finds "F-35’s"), headline matches
+/// first; it fetches only the index files the query needs.
+#[test]
+fn search_finds_words_in_article_bodies() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = site("basic");
+    site.file(
+        "content/articles/deep.md",
+        "+++\ntitle = \"Deep water\"\ndate = 2026-11-27\nauthor = \"ann-author\"\n+++\nFirst paragraph.\n\nOn the quarterdeck of an F-35’s carrier, in Łódź.\n",
+    );
+    site.file(
+        "content/articles/quarter.md",
+        "+++\ntitle = \"Quarterdeck drills\"\ndate = 2026-11-01\nauthor = \"ann-author\"\n+++\nA drill.\n",
+    );
+    let server = Server::start(&site);
+    let results = |query: &str, expected: &[&str]| {
+        browser.navigate(&format!("{}search/?q={query}", server.url));
+        let script = format!(
+            "const r = [...document.querySelectorAll('#search-results .card-title')] \
+               .map(h => h.textContent.trim()); \
+             return document.getElementById('search-status').textContent !== '' \
+               && !document.getElementById('search-status').textContent.startsWith('Searching') \
+               && JSON.stringify(r) === {};",
+            json!(serde_json::to_string(expected).unwrap())
+        );
+        browser.wait_until(&format!("{query:?} finds {expected:?}"), &script);
+    };
+    // The older article has the word in its headline: it comes first.
+    results("quarterd", &["Quarterdeck drills", "Deep water"]);
+    results("LODZ", &["Deep water"]);
+    results("f-35", &["Deep water"]);
+    results("quarterdeck%20lodz", &["Deep water"]);
+    results("nowhere", &[]);
+    let fetched = browser
+        .execute(
+            "return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname) \
+               .filter(p => p.startsWith('/search/'));",
+        )
+        .unwrap();
+    let fetched: Vec<&str> = fetched
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(fetched.contains(&"/search/index.json"), "{fetched:?}");
+    assert!(
+        fetched.iter().all(|p| !p.starts_with("/search/d/")),
+        "no result data fetched for a query without results: {fetched:?}"
+    );
+}
+
 /// Issue 14, point 1: on a 390 px phone a wide table scrolls inside its own region, which shows
 /// that it does (a shadow at the edge with more to see) and can be scrolled from the keyboard.
 #[test]

@@ -235,10 +235,9 @@ fn hostile_titles_cannot_break_out_of_metadata() {
         json_ld(&page, "BreadcrumbList")["itemListElement"][1]["name"],
         title
     );
-    let index: Value = serde_json::from_str(
-        &std::fs::read_to_string(built.out.join("search-index.json")).unwrap(),
-    )
-    .unwrap();
+    let index: Value =
+        serde_json::from_str(&std::fs::read_to_string(built.out.join("search/d/0.json")).unwrap())
+            .unwrap();
     assert_eq!(index[0]["title"], title);
 }
 
@@ -383,7 +382,7 @@ fn the_search_page_reads_a_generated_index() {
     let built = site("basic").build();
     let page = built.page("/search/");
     let form = page.one("form[role=search]");
-    assert_eq!(form.value().attr("data-index"), Some("/search-index.json"));
+    assert_eq!(form.value().attr("data-index"), Some("/search/index.json"));
     let input = page.one("form[role=search] input[name=q]");
     page.one(&format!("label[for=\"{}\"]", input.value().id().unwrap()));
     assert!(
@@ -392,11 +391,13 @@ fn the_search_page_reads_a_generated_index() {
             .any(|s| s.value().attr("src") == Some("/js/search.js"))
     );
     assert!(built.exists("/js/search.js"));
-    let index: Value = serde_json::from_str(
-        &std::fs::read_to_string(built.out.join("search-index.json")).unwrap(),
-    )
-    .unwrap();
-    let entries = index.as_array().unwrap();
+    let read = |path: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(built.out.join(path)).unwrap()).unwrap()
+    };
+    let layout = read("search/index.json");
+    assert_eq!(layout["docs"], 4);
+    let entries = read("search/d/0.json");
+    let entries = entries.as_array().unwrap();
     assert_eq!(entries.len(), 4);
     assert_eq!(
         entries[2],
@@ -411,6 +412,55 @@ fn the_search_page_reads_a_generated_index() {
             "category": "Analysis"
         })
     );
+}
+
+/// Issue 14, point 5: the index holds the words of article bodies (not only headlines and
+/// standfirsts), each with the articles that have it, in the bucket file the search page's
+/// script will fetch for it; result data comes in files of 50 articles, so a query fetches only
+/// what it shows.
+#[test]
+fn the_search_index_holds_body_words_in_the_bucket_a_query_fetches() {
+    let s = site("basic");
+    let filler: String = (0..120).map(|i| format!("Article {i}.\n\n")).collect();
+    s.file("content/articles/deep.md", &format!("+++\ntitle = \"Deep\"\ndate = 2026-11-27\nauthor = \"ann-author\"\n+++\nFirst paragraph.\n\n{filler}The F-35’s <em>quarterdeck</em> &amp; Łódź.\n"));
+    for i in 0..60 {
+        s.file(
+            &format!("content/articles/filler-{i}.md"),
+            &format!("+++\ntitle = \"Filler {i}\"\ndate = 2026-01-01\nauthor = \"ann-author\"\n+++\nNothing.\n"),
+        );
+    }
+    let built = s.build();
+    let read = |path: &str| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(built.out.join(path)).unwrap()).unwrap()
+    };
+    let layout = read("search/index.json");
+    assert_eq!(layout["docs"], 65);
+    assert_eq!(layout["chunk"], 50);
+    let buckets = layout["buckets"].as_u64().unwrap() as u32;
+    // The articles (by number) with `word`, and whether the headline has it.
+    let postings = |word: &str| -> Vec<(u64, bool)> {
+        let bucket = sitrep::render::search::bucket(word, buckets);
+        let words = read(&format!("search/w/{bucket}.json"));
+        let mut at = 0;
+        words[word]
+            .as_array()
+            .unwrap_or_else(|| panic!("{word} not in bucket {bucket}: {words}"))
+            .iter()
+            .map(|d| {
+                at += d.as_u64().unwrap();
+                (at / 2, at % 2 == 1)
+            })
+            .collect()
+    };
+    // "Deep" is the newest: article 0, a body word of it and not of its headline.
+    assert_eq!(postings("quarterdeck"), [(0, false)]);
+    assert_eq!(postings("f35s"), [(0, false)]);
+    assert_eq!(postings("lodz"), [(0, false)]);
+    assert_eq!(postings("deep"), [(0, true)]);
+    // Result data: the newest 50, then the rest.
+    assert_eq!(read("search/d/0.json").as_array().unwrap().len(), 50);
+    assert_eq!(read("search/d/1.json").as_array().unwrap().len(), 15);
+    assert_eq!(read("search/d/0.json")[0]["title"], "Deep");
 }
 
 #[test]
