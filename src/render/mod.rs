@@ -175,9 +175,16 @@ pub fn generated_files(site: &Site, jobs: &[Job]) -> Vec<(String, String)> {
         .filter_map(|job| job.sitemap_entry(site))
         .map(|(url, lastmod)| (site.absolute(&url), lastmod))
         .collect();
-    let mut files = sitemap::sitemaps(site, &entries);
-    files.push((urls::NEWS_SITEMAP.to_string(), sitemap::news_sitemap(site)));
-    files.extend(search::files(site));
+    // The search index is the most work: made beside the sitemaps.
+    let (mut files, search) = rayon::join(
+        || {
+            let mut files = sitemap::sitemaps(site, &entries);
+            files.push((urls::NEWS_SITEMAP.to_string(), sitemap::news_sitemap(site)));
+            files
+        },
+        || search::files(site),
+    );
+    files.extend(search);
     let mut defaults = vec![(urls::ROBOTS.to_string(), sitemap::robots(site))];
     defaults.extend(
         templates::BUILTIN_STATIC

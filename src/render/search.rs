@@ -17,7 +17,7 @@
 //! it, so that both sides agree: case, accents and a few letters of their own ("Grüße" and
 //! "GRUSSE", "Łódź" and "lodz").
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -27,7 +27,7 @@ use crate::model::site::{Article, Site};
 use crate::render::urls;
 
 /// Articles per file of result data.
-pub const CHUNK: usize = 50;
+pub const CHUNK: usize = 10;
 
 /// About how large a bucket of words should be, in bytes: a query of three words fetches three.
 const BUCKET_BYTES: usize = 48 * 1024;
@@ -72,7 +72,7 @@ pub fn files(site: &Site) -> Vec<(String, String)> {
         .par_iter()
         .map(|article| words_of(site, article))
         .collect();
-    let mut postings: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut postings: HashMap<&str, Vec<u32>> = HashMap::default();
     for (id, words) in words.iter().enumerate() {
         for (word, in_title) in words {
             // An article's number and whether the headline has the word, in one number.
@@ -154,25 +154,26 @@ fn entry<'a>(site: &'a Site, article: &'a Article) -> Entry<'a> {
 
 /// The distinct words of an article, each with whether its headline has it, in a fixed order.
 fn words_of(site: &Site, article: &Article) -> Vec<(String, bool)> {
-    let mut found: HashMap<String, bool> = HashMap::new();
-    tokens(&article.title, true, &mut |w| {
-        found.insert(w, true);
-    });
-    let mut other = |w: String| {
-        found.entry(w).or_insert(false);
+    let mut found: HashMap<String, bool> = HashMap::default();
+    let mut add = |text: &str, in_title: bool| {
+        tokens(text, true, &mut |w| match found.get_mut(w) {
+            Some(seen) => *seen |= in_title,
+            None => {
+                found.insert(w.to_string(), in_title);
+            }
+        });
     };
-    tokens(&article.summary, true, &mut other);
-    tokens(&body_text(&article.body.html), true, &mut other);
-    for name in article
-        .tags
-        .iter()
-        .map(|t| &t.name)
-        .chain(article.category.as_ref().map(|c| &c.name))
-    {
-        tokens(name, true, &mut other);
+    add(&article.title, true);
+    add(&article.summary, false);
+    add(&body_text(&article.body.html), false);
+    for tag in &article.tags {
+        add(&tag.name, false);
+    }
+    if let Some(category) = &article.category {
+        add(&category.name, false);
     }
     for author in site.authors_of(article) {
-        tokens(&author.name, true, &mut other);
+        add(&author.name, false);
     }
     let mut words: Vec<(String, bool)> = found.into_iter().collect();
     words.sort_unstable();
@@ -194,6 +195,18 @@ pub fn bucket(word: &str, buckets: u32) -> u32 {
 /// and the letters NFD cannot take apart spelt plainly. `search.js`'s `fold` does the same.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`], appended to `out`.
+fn fold_into(text: &str, out: &mut String) {
+    if text.is_ascii() {
+        let from = out.len();
+        out.push_str(text);
+        out[from..].make_ascii_lowercase();
+        return;
+    }
     // Whole-string case mapping, as JavaScript's: a final sigma is `ς`.
     for c in text.to_uppercase().to_lowercase().nfd() {
         match c {
@@ -213,7 +226,6 @@ pub fn fold(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Calls `emit` with each word of `text`, folded. A word is a run of letters and digits, and
@@ -221,43 +233,52 @@ pub fn fold(text: &str) -> String {
 /// word; with `parts`, the pieces of such a word are words too ("Type-26" is also "type" and
 /// "26"). Words of one letter are left out. `search.js` splits a query the same way, without
 /// parts.
-pub fn tokens(text: &str, parts: bool, emit: &mut impl FnMut(String)) {
-    let folded = fold(text);
-    let mut joined = String::new();
-    let mut pieces: Vec<String> = Vec::new();
-    let mut piece = String::new();
-    let mut chars = folded.chars().peekable();
-    let flush = |joined: &mut String, pieces: &mut Vec<String>, emit: &mut dyn FnMut(String)| {
-        if parts && pieces.len() > 1 {
-            for p in pieces.drain(..) {
-                if p.chars().nth(1).is_some() {
-                    emit(p);
+pub fn tokens(text: &str, parts: bool, emit: &mut impl FnMut(&str)) {
+    // Folded a stretch at a time (folding never makes or takes away white space), so that
+    // English prose, ASCII but for its curly apostrophes, is mostly folded the fast way.
+    let (mut folded, mut joined) = (String::new(), String::new());
+    for stretch in text.split_ascii_whitespace() {
+        folded.clear();
+        fold_into(stretch, &mut folded);
+        let mut rest = folded.as_str();
+        while let Some(start) = rest.find(char::is_alphanumeric) {
+            rest = &rest[start..];
+            // The word: letters and digits, and joiners with a letter or digit after them.
+            let mut end = 0;
+            let mut joiners = false;
+            let mut chars = rest.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                if c.is_alphanumeric() {
+                    end = i + c.len_utf8();
+                } else if matches!(c, '-' | '.' | '\'')
+                    && chars.peek().is_some_and(|(_, n)| n.is_alphanumeric())
+                {
+                    joiners = true;
+                } else {
+                    break;
                 }
             }
+            let word = &rest[..end];
+            rest = &rest[end..];
+            let long = |w: &str| w.chars().nth(1).is_some();
+            if !joiners {
+                if long(word) {
+                    emit(word);
+                }
+                continue;
+            }
+            let pieces = word.split(['-', '.', '\'']);
+            if parts {
+                for piece in pieces.clone().filter(|p| long(p)) {
+                    emit(piece);
+                }
+            }
+            joined.clear();
+            joined.extend(pieces);
+            if long(&joined) {
+                emit(&joined);
+            }
         }
-        pieces.clear();
-        if joined.chars().nth(1).is_some() {
-            emit(std::mem::take(joined));
-        }
-        joined.clear();
-    };
-    while let Some(c) = chars.next() {
-        if c.is_alphanumeric() {
-            joined.push(c);
-            piece.push(c);
-        } else if matches!(c, '-' | '.' | '\'')
-            && !joined.is_empty()
-            && chars.peek().is_some_and(|n| n.is_alphanumeric())
-        {
-            pieces.push(std::mem::take(&mut piece));
-        } else if !joined.is_empty() {
-            pieces.push(std::mem::take(&mut piece));
-            flush(&mut joined, &mut pieces, emit);
-        }
-    }
-    if !joined.is_empty() {
-        pieces.push(piece);
-        flush(&mut joined, &mut pieces, emit);
     }
 }
 
@@ -342,7 +363,7 @@ mod tests {
 
     fn words(text: &str, parts: bool) -> Vec<String> {
         let mut out = Vec::new();
-        tokens(text, parts, &mut |w| out.push(w));
+        tokens(text, parts, &mut |w| out.push(w.to_string()));
         out
     }
 
