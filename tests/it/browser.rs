@@ -213,6 +213,15 @@ impl Browser {
         .unwrap_or_else(|e| panic!("{cmd}: {e}"));
     }
 
+    /// Lays pages out at `width` × `height` CSS pixels, as a phone (with its viewport rules) when
+    /// narrower than 600.
+    fn viewport(&self, width: u32, height: u32) {
+        self.devtools(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
+        );
+    }
+
     /// Runs `script` in every document the tab loads from now on, before the page's own.
     /// (A Chrome DevTools command, passed on by chromedriver: WebDriver has no such thing.)
     fn on_every_page(&self, script: &str) {
@@ -480,13 +489,7 @@ fn a_wide_table_scrolls_on_a_phone_and_shows_it() {
         &format!("+++\ntitle = \"Costs\"\ndate = 2026-11-01\nauthor = \"ann-author\"\n+++\n{row}"),
     );
     let server = Server::start(&site);
-    browser
-        .command(
-            "POST",
-            "/window/rect",
-            &json!({ "width": 390, "height": 844 }),
-        )
-        .unwrap();
+    browser.viewport(390, 844);
     browser.navigate(&format!("{}costs/", server.url));
     let state = browser
         .execute(
@@ -522,13 +525,7 @@ fn reply_moves_the_form_under_the_comment_and_cancel_moves_it_back() {
     };
     let site = site("basic");
     let server = Server::start(&site);
-    browser
-        .command(
-            "POST",
-            "/window/rect",
-            &json!({ "width": 390, "height": 844 }),
-        )
-        .unwrap();
+    browser.viewport(390, 844);
     browser.navigate(&format!("{}frigate/", server.url));
     let home = "return document.getElementById('respond').parentElement.id === 'comments';";
     assert_eq!(browser.execute(home).unwrap(), json!(true));
@@ -619,13 +616,7 @@ fn headlines_in_a_row_line_up_when_only_some_cards_have_pictures() {
         "+++\ntitle = \"Plain\"\ndate = 2026-11-21\nauthor = \"ann-author\"\ntags = [\"Grid\"]\n+++\nBody.\n",
     );
     let server = Server::start(&site);
-    browser
-        .command(
-            "POST",
-            "/window/rect",
-            &json!({ "width": 1280, "height": 900 }),
-        )
-        .unwrap();
+    browser.viewport(1280, 900);
     browser.navigate(&format!("{}tag/grid/", server.url));
     let tops = browser
         .execute(
@@ -719,10 +710,7 @@ fn axe_finds_no_violations_on_any_kind_of_page() {
     }
     let mut violations = Vec::new();
     for (width, height) in [(1280, 900), (390, 844)] {
-        browser.devtools(
-            "Emulation.setDeviceMetricsOverride",
-            json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600 }),
-        );
+        browser.viewport(width, height);
         for scheme in ["light", "dark"] {
             browser.devtools(
                 "Emulation.setEmulatedMedia",
