@@ -10,6 +10,7 @@
 pub mod comments;
 pub mod error;
 pub(crate) mod fs;
+pub mod images;
 pub mod import;
 pub mod load;
 pub mod model;
@@ -160,6 +161,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Everything needed is in the site now; the texts read need not wait through rendering.
     drop(sources);
     clock.lap("resolve");
+    let site = with_images(site, &output)?;
+    clock.lap("images");
 
     let staging = output::Staging::create(&output)?;
     let progress = |done, total| {
@@ -197,10 +200,44 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
     let (site, tera) = prepare(&sources, options, &mut resolve::Cache::default())?;
     drop(sources);
     clock.lap("resolve");
+    // Photographs are decoded to find the damaged ones, but nothing is written.
+    let cache = output::beside(&site_output(&options.root, options), "images")?;
+    let images = images::check(&site, &cache);
+    if !images.errors.is_empty() {
+        return Err(Error::Invalid {
+            errors: images.errors,
+            warnings: site.warnings.clone(),
+        });
+    }
+    clock.lap("images");
     let counts = render::render(&site, &tera, &output::Discard)?;
     let counts = links_rule(&site, counts)?;
     clock.lap("render");
     Ok(report(&site, counts, None, clock))
+}
+
+/// The image stage ([`images`]) over `site`, with its cache beside `output`: the site then
+/// publishes the resized photographs in place of the originals.
+fn with_images(mut site: model::site::Site, output: &Path) -> Result<model::site::Site> {
+    let cache = output::beside(output, "images")?;
+    let (made, diagnostics) = images::process(&site, &site.config.images, &cache, &|_, _| {});
+    if !diagnostics.errors.is_empty() {
+        return Err(Error::Invalid {
+            errors: diagnostics.errors,
+            warnings: site.warnings.clone(),
+        });
+    }
+    images::publish(&mut site, made);
+    Ok(site)
+}
+
+/// Where a build of `root` with `options` writes.
+fn site_output(root: &Path, options: &BuildOptions) -> PathBuf {
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| root.join("public"));
+    fs::absolute(&output).unwrap_or(output)
 }
 
 /// One rule for `build` and `check`: with `[build] strict_links` (the default) a link to a page

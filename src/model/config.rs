@@ -35,6 +35,8 @@ pub struct Config {
     pub comments: CommentsConfig,
     /// Related-article settings.
     pub related: RelatedConfig,
+    /// How photographs are resized.
+    pub images: ImagesConfig,
     /// The site's own words, over the theme's for its language (see [`crate::model::words`]).
     pub words: BTreeMap<String, Phrase>,
 }
@@ -47,6 +49,25 @@ pub struct FooterConfig {
     pub about: Option<String>,
     pub contact: Option<String>,
     pub privacy: Option<String>,
+}
+
+/// The `[images]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct ImagesConfig {
+    /// The widths each photograph is published in (never wider than it is).
+    pub widths: Vec<u32>,
+    /// JPEG and WebP quality, 1 to 100.
+    pub quality: u8,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: vec![480, 800, 1200, 1600],
+            quality: 82,
+        }
+    }
 }
 
 /// The `[related]` table.
@@ -152,6 +173,7 @@ impl Default for Config {
             footer: FooterConfig::default(),
             comments: CommentsConfig::default(),
             related: RelatedConfig::default(),
+            images: ImagesConfig::default(),
             words: BTreeMap::new(),
         }
     }

@@ -36,6 +36,8 @@ pub struct Site {
     pub by_author: BTreeMap<String, Vec<usize>>,
     /// Files to publish as they are: (file on disk, path in the output).
     pub files: Vec<(PathBuf, String)>,
+    /// The photographs resized by [`crate::images`], by output path (empty until then).
+    pub images: std::collections::HashMap<String, crate::images::Processed>,
     /// What was odd but not wrong.
     pub warnings: Vec<Diagnostic>,
     /// Articles read but not published in this build (drafts, and scheduled ones not yet due).
@@ -94,6 +96,8 @@ pub struct Image {
     pub src: String,
     pub alt: String,
     pub caption: Option<String>,
+    /// Where the social card's crop centres: fractions of the width and height.
+    pub focus: (f64, f64),
 }
 
 /// A tag or category as an article names it.

@@ -64,6 +64,8 @@ pub struct ArticleFront {
     pub image: Option<String>,
     pub image_alt: Option<String>,
     pub image_caption: Option<String>,
+    /// The social card's focal point: `"x,y"`, fractions of the width and height.
+    pub image_focus: Option<String>,
     pub updated: Option<Date>,
     #[serde(default)]
     pub draft: bool,

@@ -331,7 +331,7 @@ fn lock(output: &Path) -> Result<std::fs::File> {
 }
 
 /// `.public.sitrep-<what>` beside the output folder `public`.
-fn beside(output: &Path, what: &str) -> Result<PathBuf> {
+pub fn beside(output: &Path, what: &str) -> Result<PathBuf> {
     let name = output.file_name().ok_or_else(|| {
         Error::Usage(format!(
             "{}: the output folder needs a name",

@@ -20,6 +20,9 @@ pub struct Meta {
     /// `website`, `article` or `profile`.
     pub og_type: &'static str,
     pub image: Option<String>,
+    /// The image's size, when the build made it (the social card's crop).
+    pub image_width: Option<u32>,
+    pub image_height: Option<u32>,
     pub image_alt: Option<String>,
     pub published: Option<String>,
     pub modified: Option<String>,
@@ -92,7 +95,14 @@ impl Meta {
     /// An article page.
     pub fn article(site: &Site, article: &Article, crumbs: &[Crumb]) -> Meta {
         let authors: Vec<&Author> = site.authors_of(article).collect();
-        let image = article.image.as_ref().map(|i| site.absolute(&i.src));
+        // The social card's crop, when the image stage made one; else the image as it is.
+        let card = (article.image.as_ref())
+            .and_then(|i| crate::render::pictures::processed(site, &i.src))
+            .and_then(|made| made.social.as_ref());
+        let image = match card {
+            Some(card) => Some(site.absolute(&site.link(&card.path))),
+            None => article.image.as_ref().map(|i| site.absolute(&i.src)),
+        };
         let mut meta = Meta::page(site, &article.title, &article.summary, &article.url, crumbs);
         let json_ld = json!({
             "@context": "https://schema.org",
@@ -122,6 +132,8 @@ impl Meta {
             .map(|i| i.alt.clone())
             .filter(|a| !a.is_empty());
         meta.image = image;
+        meta.image_width = card.map(|c| c.width);
+        meta.image_height = card.map(|c| c.height);
         meta.published = Some(article.date.iso());
         meta.modified = Some(article.modified().iso());
         meta.authors = authors.iter().map(|a| site.absolute(&a.url)).collect();

@@ -6,6 +6,7 @@ pub mod feeds;
 pub mod jobs;
 pub mod links;
 pub mod meta;
+pub mod pictures;
 pub mod search;
 pub mod sitemap;
 pub mod templates;

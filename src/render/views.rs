@@ -6,7 +6,8 @@ use serde::Serialize;
 
 use crate::model::comment::Node;
 use crate::model::date::Date;
-use crate::model::site::{Article, Author, Image, Site, Status, TaxonRef};
+use crate::model::site::{Article, Author, Site, Status, TaxonRef};
+use crate::render::pictures::Picture;
 use crate::render::urls;
 
 /// A footer link: which one (`rss`, `about`, `contact`, `privacy`, for the template to word)
@@ -75,7 +76,7 @@ pub struct AuthorView<'a> {
     pub url: &'a str,
     pub role: Option<&'a str>,
     pub bio_html: &'a str,
-    pub avatar: Option<&'a str>,
+    pub avatar: Option<Picture<'a>>,
     pub twitter: Option<&'a str>,
     pub twitter_url: Option<String>,
     pub website: Option<&'a str>,
@@ -91,7 +92,7 @@ impl<'a> AuthorView<'a> {
             url: &author.url,
             role: author.role.as_deref(),
             bio_html: &author.bio_html,
-            avatar: author.avatar.as_deref(),
+            avatar: author.avatar.as_deref().map(|a| Picture::at(site, a, "")),
             twitter: author.twitter.as_deref(),
             twitter_url: author
                 .twitter
@@ -112,7 +113,7 @@ pub struct Card<'a> {
     pub summary: &'a str,
     pub authors: Vec<Link>,
     pub category: Option<Link>,
-    pub image: Option<&'a Image>,
+    pub image: Option<Picture<'a>>,
     pub comment_count: usize,
     /// Set only on a preview of a draft or scheduled article, which the page marks as such.
     pub status: Option<Status>,
@@ -133,7 +134,7 @@ impl<'a> Card<'a> {
                 })
                 .collect(),
             category: category_link(site, article),
-            image: article.image.as_ref(),
+            image: article.image.as_ref().map(|i| Picture::of(site, i)),
             comment_count: article.thread.count,
             status: preview_status(article),
         }
@@ -167,7 +168,7 @@ pub struct ArticleView<'a> {
     pub authors: Vec<AuthorView<'a>>,
     pub tags: Vec<Link>,
     pub category: Option<Link>,
-    pub image: Option<&'a Image>,
+    pub image: Option<Picture<'a>>,
     pub word_count: usize,
     /// Minutes to read at 230 words a minute, at least 1.
     pub reading_minutes: usize,
@@ -199,7 +200,7 @@ impl<'a> ArticleView<'a> {
                 .map(|t| taxon_link(site, urls::TAG, t))
                 .collect(),
             category: category_link(site, article),
-            image: article.image.as_ref(),
+            image: article.image.as_ref().map(|i| Picture::of(site, i)),
             word_count: article.body.word_count,
             reading_minutes: article.body.word_count.div_ceil(230).max(1),
             status: preview_status(article),

@@ -210,6 +210,9 @@ fn article(p: &Pending, own: &Own, thread: Arc<Thread>, base_path: &str) -> Arti
             src: resolve_link(base_path, &urls::article(slug), src),
             alt: front.image_alt.clone().unwrap_or_default(),
             caption: front.image_caption.clone(),
+            focus: (front.image_focus.as_deref())
+                .and_then(crate::images::parse_focus)
+                .unwrap_or((0.5, 0.5)),
         }),
         summary: summary(front, rendered),
         body: rendered.clone(),

@@ -126,6 +126,7 @@ pub fn resolve_cached(
         categories,
         by_author,
         files,
+        images: Default::default(),
         warnings,
         left_out,
         now: options.now,
@@ -167,6 +168,14 @@ fn pending_articles<'a>(
         let front = &source.front;
         let byline = authors.byline(source, diagnostics);
         let aliases = alias_paths(&front.aliases, &source.path, diagnostics);
+        if let Some(focus) = &front.image_focus
+            && crate::images::parse_focus(focus).is_none()
+        {
+            diagnostics.error(source.at(
+                "image_focus",
+                format!("image_focus = {focus:?}: write \"x,y\" as fractions of the width and height, such as \"0.5,0.3\" (the centre is \"0.5,0.5\")"),
+            ));
+        }
         let status = if front.draft {
             Status::Draft
         } else if front.date.0 > options.now {
@@ -379,6 +388,27 @@ fn check_config(config: &mut Config, diagnostics: &mut Diagnostics) {
     }
     for problem in config.comments.intake.problems() {
         diagnostics.error(Diagnostic::new("site.toml", problem));
+    }
+    let images = &mut config.images;
+    if images.widths.is_empty() || images.widths.iter().any(|&w| !(16..=8192).contains(&w)) {
+        diagnostics.error(Diagnostic::new(
+            "site.toml",
+            format!(
+                "[images] widths = {:?}: give one width or more, each from 16 to 8192 pixels",
+                images.widths
+            ),
+        ));
+        images.widths = vec![800];
+    }
+    if !(1..=100).contains(&images.quality) {
+        diagnostics.error(Diagnostic::new(
+            "site.toml",
+            format!(
+                "[images] quality = {}: use 1 to 100 (82 is the default)",
+                images.quality
+            ),
+        ));
+        images.quality = 82;
     }
     if config.per_page == 0 {
         diagnostics.error(Diagnostic::new("site.toml", "per_page = 0: use 1 or more"));

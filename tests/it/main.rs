@@ -8,6 +8,7 @@ mod errors;
 mod extremes;
 mod feeds;
 mod fuzz_corpus;
+mod images;
 mod import;
 mod intake;
 mod metadata;

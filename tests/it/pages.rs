@@ -440,7 +440,7 @@ fn the_authors_page_shows_photos_and_bios() {
     let s = crate::support::site("basic");
     s.file(
         "content/authors/ann-author.toml",
-        "name = \"Ann Author\"\nrole = \"Naval editor\"\nbio = \"Covers the **fleet**.\"\navatar = \"/images/ann.jpg\"\n",
+        "name = \"Ann Author\"\nrole = \"Naval editor\"\nbio = \"Covers the **fleet**.\"\navatar = \"/images/ann.svg\"\n",
     );
     let page = s.build().page("/authors/");
     let item = page
@@ -449,7 +449,7 @@ fn the_authors_page_shows_photos_and_bios() {
         .find(|li| li.text().collect::<String>().contains("Ann Author"))
         .unwrap();
     let has = |css: &str| item.select(&crate::support::sel(css)).next().is_some();
-    assert!(has("img.author-avatar[src='/images/ann.jpg']"));
+    assert!(has("img.author-avatar[src='/images/ann.svg']"));
     assert!(has(".author-bio strong"));
 }
 
