@@ -20,7 +20,8 @@ use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, relative};
 use crate::model::config::ImagesConfig;
-use crate::model::site::Site;
+use crate::model::site::{Site, resolve_link};
+use crate::render::urls;
 use codec::Format;
 
 /// The social card's size, as Facebook, LinkedIn and X ask for it.
@@ -174,7 +175,7 @@ fn photographs(site: &Site) -> (BTreeMap<String, Use>, Diagnostics) {
     let mut note = |src: &str,
                     named_in: PathBuf,
                     social: Option<(f64, f64)>,
-                    diagnostics: &mut Diagnostics| {
+                    diagnostics: Option<&mut Diagnostics>| {
         let Some(path) = local_path(site, src) else {
             return;
         };
@@ -182,6 +183,10 @@ fn photographs(site: &Site) -> (BTreeMap<String, Use>, Diagnostics) {
             return;
         }
         if !published.contains_key(path.as_str()) {
+            // A body's pictures are links the link check already follows.
+            let Some(diagnostics) = diagnostics else {
+                return;
+            };
             diagnostics.error(Diagnostic::new(
                 relative(&site.root, &named_in),
                 format!("the image {src} is not a file of the site: put it beside the article (a bundle) or under static/"),
@@ -200,14 +205,26 @@ fn photographs(site: &Site) -> (BTreeMap<String, Use>, Diagnostics) {
                 &image.src,
                 article.source.clone(),
                 Some(image.focus),
-                &mut diagnostics,
+                Some(&mut diagnostics),
             );
+        }
+    }
+    // Pictures in article and page bodies (`![](…)` and `<img src>`), relative to the page.
+    let bodies = site
+        .articles
+        .iter()
+        .map(|a| (&a.source, &a.slug, &a.body.links))
+        .chain(site.pages.iter().map(|p| (&p.source, &p.slug, &p.links)));
+    for (source, slug, links) in bodies {
+        for link in links.iter().filter(|l| l.image) {
+            let src = resolve_link(&site.base_path, &urls::article(slug), &link.address);
+            note(&src, source.clone(), None, None);
         }
     }
     for author in site.authors.values() {
         if let Some(avatar) = &author.avatar {
             let file = PathBuf::from(format!("content/authors/{}.toml", author.id));
-            note(avatar, file, None, &mut diagnostics);
+            note(avatar, file, None, Some(&mut diagnostics));
         }
     }
 

@@ -271,7 +271,11 @@ fn page_context(site: &Site, i: usize, context: &mut Context) -> (&'static str, 
             title: &page.title,
             url: &page.url,
             description: page.description.as_deref(),
-            body_html: &page.body_html,
+            body_html: crate::render::pictures::rewrite_body(
+                site,
+                &urls::article(&page.slug),
+                &page.body_html,
+            ),
         },
     );
     let crumbs = [(page.title.clone(), page.url.clone())];
@@ -378,7 +382,7 @@ struct PageView<'a> {
     title: &'a str,
     url: &'a str,
     description: Option<&'a str>,
-    body_html: &'a str,
+    body_html: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Serialize)]

@@ -2,12 +2,14 @@
 //! the [`Site`] and holds only what its page needs, so a page's context stays small however big
 //! the site grows. Part of the render stage.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::model::comment::Node;
 use crate::model::date::Date;
 use crate::model::site::{Article, Author, Site, Status, TaxonRef};
-use crate::render::pictures::Picture;
+use crate::render::pictures::{self, Picture};
 use crate::render::urls;
 
 /// A footer link: which one (`rss`, `about`, `contact`, `privacy`, for the template to word)
@@ -164,7 +166,7 @@ pub struct ArticleView<'a> {
     pub date: DateView,
     pub updated: Option<DateView>,
     pub summary: &'a str,
-    pub body_html: &'a str,
+    pub body_html: Cow<'a, str>,
     pub authors: Vec<AuthorView<'a>>,
     pub tags: Vec<Link>,
     pub category: Option<Link>,
@@ -189,7 +191,11 @@ impl<'a> ArticleView<'a> {
                 .filter(|u| **u > article.date)
                 .map(|u| DateView::new(site, u)),
             summary: &article.summary,
-            body_html: &article.body.html,
+            body_html: pictures::rewrite_body(
+                site,
+                &urls::article(&article.slug),
+                &article.body.html,
+            ),
             authors: site
                 .authors_of(article)
                 .map(|a| AuthorView::new(site, a))

@@ -38,6 +38,8 @@ pub struct LinkAt {
     pub address: String,
     pub line: usize,
     pub column: usize,
+    /// A picture's address (`![](…)`, or a `src`), not a link's.
+    pub image: bool,
 }
 
 /// The Markdown extensions newsroom copy uses.
@@ -77,7 +79,7 @@ pub fn render(markdown: &str, taken: fn(&str) -> bool) -> Rendered {
 fn links(markdown: &str, events: &[Event], offsets: &[Range<usize>]) -> Vec<LinkAt> {
     // Events come in the order of the text, so lines are counted once, onwards from the last.
     let (mut counted, mut line, mut line_start) = (0, 1, 0);
-    let mut at = |address: String, offset: usize| {
+    let mut at = |address: String, offset: usize, image: bool| {
         if offset < counted {
             (counted, line, line_start) = (0, 1, 0);
         }
@@ -91,19 +93,27 @@ fn links(markdown: &str, events: &[Event], offsets: &[Range<usize>]) -> Vec<Link
             address,
             line,
             column,
+            image,
         }
     };
     let mut links = Vec::new();
     for (event, range) in events.iter().zip(offsets) {
         match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                links.push(at(dest_url.to_string(), range.start));
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                links.push(at(dest_url.to_string(), range.start, false));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                links.push(at(dest_url.to_string(), range.start, true));
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 for value in link_values(html) {
+                    // ` src="` ends five bytes before the value: a picture (or a script).
+                    let before = &html.as_bytes()[value.start.saturating_sub(5)..value.start];
+                    let image = before.len() == 5 && before[..3].eq_ignore_ascii_case(b"src");
                     links.push(at(
                         unescape(&html[value.clone()]),
                         range.start + value.start,
+                        image,
                     ));
                 }
             }
@@ -252,6 +262,11 @@ mod tests {
                 ("/tag/navy/?a=1&b=2", 5, 17)
             ]
         );
+        let images: Vec<bool> = r.links.iter().map(|l| l.image).collect();
+        assert_eq!(images, [false, true, false]);
+        let raw = render("<img src=\"a.png\" alt=\"\"> <a href=\"b/\">b</a>\n");
+        let images: Vec<bool> = raw.links.iter().map(|l| l.image).collect();
+        assert_eq!(images, [true, false]);
     }
 
     #[test]

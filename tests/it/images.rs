@@ -255,3 +255,74 @@ fn broken_photos_are_errors_naming_the_article_and_the_file() {
     }
     assert!(!s.root().join(".public.sitrep-images").exists());
 }
+
+/// Pictures in an article's body, Markdown and raw HTML alike, get their sizes too; a PNG stays
+/// PNG; an SVG and a picture on another site are left as written.
+#[test]
+fn pictures_in_a_body_get_sizes_and_the_rest_are_left_alone() {
+    let s = site("basic");
+    let mut png = Vec::new();
+    DynamicImage::ImageRgb8(RgbImage::from_fn(900, 500, |x, _| {
+        Rgb([(x % 256) as u8, 40, 40])
+    }))
+    .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+    .unwrap();
+    s.file(
+        "content/articles/maps/index.md",
+        "+++\ntitle = \"Maps\"\ndate = 2026-11-26\nauthor = \"ann-author\"\n+++\n\
+         ![The patrol area](map.png \"Patrol area\")\n\n\
+         <p><img src=\"photo.jpg\" alt=\"Again\" class=\"wide\"></p>\n\n\
+         ![A drawing](plan.svg) ![Elsewhere](https://other.example/a.jpg)\n",
+    );
+    std::fs::write(s.root().join("content/articles/maps/map.png"), &png).unwrap();
+    std::fs::write(
+        s.root().join("content/articles/maps/photo.jpg"),
+        camera_jpeg(1800, 1000),
+    )
+    .unwrap();
+    s.file(
+        "content/articles/maps/plan.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>",
+    );
+    let built = s.build();
+    let page = built.page("/maps/");
+    let imgs = page.all(".article-body img");
+    assert_eq!(imgs.len(), 4);
+    let attr = |i: usize, name: &str| imgs[i].value().attr(name).map(str::to_string);
+    // The PNG: sized in PNG (480, then its own 900) and in lossless WebP, title kept.
+    assert_eq!(attr(0, "src").unwrap(), "/maps/map-900.png");
+    assert_eq!(
+        (attr(0, "width").unwrap(), attr(0, "height").unwrap()),
+        ("900".into(), "500".into())
+    );
+    assert_eq!(attr(0, "title").unwrap(), "Patrol area");
+    assert_eq!(attr(0, "alt").unwrap(), "The patrol area");
+    assert_eq!(attr(0, "loading").unwrap(), "lazy");
+    for url in attr(0, "srcset")
+        .unwrap()
+        .split(", ")
+        .map(|c| c.split(' ').next().unwrap())
+    {
+        let bytes = std::fs::read(built.out.join(url.trim_start_matches('/'))).unwrap();
+        assert_eq!(
+            image::guess_format(&bytes).unwrap(),
+            ImageFormat::Png,
+            "{url}"
+        );
+    }
+    // The raw <img>: upright 1000 × 1800, its class kept, inside a <picture>.
+    assert_eq!(attr(1, "width").unwrap(), "1000");
+    assert_eq!(attr(1, "class").unwrap(), "wide");
+    assert_eq!(
+        imgs[1]
+            .parent()
+            .and_then(|p| p.value().as_element())
+            .map(|e| e.name()),
+        Some("picture")
+    );
+    // The SVG and the picture elsewhere: as written.
+    assert_eq!(attr(2, "src").unwrap(), "plan.svg");
+    assert_eq!(attr(2, "srcset"), None);
+    assert_eq!(attr(3, "src").unwrap(), "https://other.example/a.jpg");
+    assert_eq!(attr(3, "width"), None);
+}
