@@ -45,6 +45,31 @@ pub struct ItemView<'a> {
     pub summary: Cow<'a, str>,
     /// The full body, with absolute links, after the lead image if there is one.
     pub content_html: &'a str,
+    /// The lead image, as `media:content` and an `enclosure` (when the build sized it).
+    pub media: Option<MediaView>,
+}
+
+/// A feed item's picture: its absolute address, type, size in bytes and pixels.
+#[derive(Serialize)]
+pub struct MediaView {
+    pub url: String,
+    pub mime: &'static str,
+    pub bytes: u64,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// The lead image of `article` as feeds announce it: the largest size the build made.
+fn media(site: &Site, article: &crate::model::site::Article) -> Option<MediaView> {
+    let image = article.image.as_ref()?;
+    let largest = crate::render::pictures::processed(site, &image.src)?.largest();
+    Some(MediaView {
+        url: site.absolute(&site.link(&largest.path)),
+        mime: largest.format.mime(),
+        bytes: largest.bytes,
+        width: largest.width,
+        height: largest.height,
+    })
 }
 
 impl<'a> FeedView<'a> {
@@ -76,6 +101,7 @@ impl<'a> FeedView<'a> {
                         .collect(),
                     summary: clean(&article.summary),
                     content_html: bodies.get(site, i),
+                    media: media(site, article),
                 }
             })
             .collect();

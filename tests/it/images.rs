@@ -152,6 +152,44 @@ fn a_camera_photo_is_published_in_sizes_upright_and_without_its_metadata() {
             .contains("/sea/lead-480.jpg 480w")
     );
 
+    // The feed announces the lead image with its type and size, in bytes and pixels.
+    let feed = std::fs::read_to_string(built.out.join("feed.xml")).unwrap();
+    use rss::validation::Validate;
+    let channel = rss::Channel::read_from(feed.as_bytes()).unwrap();
+    channel
+        .validate()
+        .expect("a valid RSS feed, enclosure included");
+    assert!(channel.items()[0].enclosure().is_some());
+    let feed = roxmltree::Document::parse(&feed).unwrap();
+    let item = feed
+        .descendants()
+        .find(|n| n.has_tag_name("item"))
+        .expect("an item");
+    let enclosure = item
+        .children()
+        .find(|n| n.has_tag_name("enclosure"))
+        .unwrap();
+    let length: u64 = enclosure.attribute("length").unwrap().parse().unwrap();
+    assert_eq!(
+        enclosure.attribute("url"),
+        Some("https://test.example/sea/lead-1200.jpg")
+    );
+    assert_eq!(enclosure.attribute("type"), Some("image/jpeg"));
+    assert_eq!(
+        length,
+        std::fs::metadata(built.out.join("sea/lead-1200.jpg"))
+            .unwrap()
+            .len()
+    );
+    let media = item
+        .children()
+        .find(|n| n.has_tag_name(("http://search.yahoo.com/mrss/", "content")))
+        .unwrap();
+    assert_eq!(
+        (media.attribute("width"), media.attribute("height")),
+        (Some("1200"), Some("2000"))
+    );
+
     // No published file carries the camera's metadata, the original's address included.
     for (path, bytes) in every_file(&built) {
         assert!(
