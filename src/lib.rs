@@ -29,9 +29,13 @@ use chrono::{DateTime, Utc};
 pub use error::{Diagnostic, Error, Result};
 use resolve::ResolveOptions;
 
-/// Told (outputs rendered, outputs in all) as a build goes, for a progress display.
+/// Told (stage, done, in all) as a build goes, for a progress display: `"images"` as
+/// photographs are resized (or found in the cache), then `"rendering"` as outputs are written.
 #[derive(Clone)]
-pub struct Progress(pub std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>);
+pub struct Progress(pub std::sync::Arc<Told>);
+
+/// What [`Progress`] calls: (stage, done, in all).
+pub type Told = dyn Fn(&str, usize, usize) + Send + Sync;
 
 impl std::fmt::Debug for Progress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -161,15 +165,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     // Everything needed is in the site now; the texts read need not wait through rendering.
     drop(sources);
     clock.lap("resolve");
-    let site = with_images(site, &output)?;
+    let told = |stage: &str, done, total| {
+        if let Some(Progress(f)) = &options.progress {
+            f(stage, done, total)
+        }
+    };
+    let site = with_images(site, &output, &|done, total| told("images", done, total))?;
     clock.lap("images");
 
     let staging = output::Staging::create(&output)?;
-    let progress = |done, total| {
-        if let Some(Progress(f)) = &options.progress {
-            f(done, total)
-        }
-    };
+    let progress = |done, total| told("rendering", done, total);
     let rendered = render::render_with_progress(&site, &tera, &staging, &progress)
         .and_then(|counts| links_rule(&site, counts));
     match rendered {
@@ -218,9 +223,13 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
 
 /// The image stage ([`images`]) over `site`, with its cache beside `output`: the site then
 /// publishes the resized photographs in place of the originals.
-fn with_images(mut site: model::site::Site, output: &Path) -> Result<model::site::Site> {
+fn with_images(
+    mut site: model::site::Site,
+    output: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<model::site::Site> {
     let cache = output::beside(output, "images")?;
-    let (made, diagnostics) = images::process(&site, &site.config.images, &cache, &|_, _| {});
+    let (made, diagnostics) = images::process(&site, &site.config.images, &cache, progress);
     if !diagnostics.errors.is_empty() {
         return Err(Error::Invalid {
             errors: diagnostics.errors,

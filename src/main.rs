@@ -243,12 +243,14 @@ fn main() -> ExitCode {
         } => {
             // Long builds show how far they are, on a terminal only.
             let progress = (!quiet && std::io::stderr().is_terminal()).then(|| {
-                sitrep::Progress(std::sync::Arc::new(|done: usize, total: usize| {
-                    eprint!("\rrendering {done}/{total}");
-                    if done == total {
-                        eprint!("\r\x1b[2K");
-                    }
-                }))
+                sitrep::Progress(std::sync::Arc::new(
+                    |stage: &str, done: usize, total: usize| {
+                        eprint!("\r{stage} {done}/{total}");
+                        if done == total {
+                            eprint!("\r\x1b[2K");
+                        }
+                    },
+                ))
             });
             let options = BuildOptions {
                 output,
