@@ -3,6 +3,7 @@
 //! like a news site's without a single downloaded picture.
 //!
 //!     cargo run --release --example demo_photos -- static/images/leads
+//!     cargo run --release --example demo_photos -- /tmp/big 4000     # 4,000 px wide (bench/images)
 //!
 //! Deterministic: the same program paints the same bytes.
 
@@ -10,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use image::{Rgb, RgbImage};
 
+/// The demo's size; a second argument asks for another width (the height is two thirds).
 const WIDTH: u32 = 2400;
-const HEIGHT: u32 = 1600;
 
 /// A scene: sky colours (zenith, horizon), ground colour, horizon height (fraction from the
 /// top), sun position, and what stands on the horizon.
@@ -263,12 +264,13 @@ fn inside(shape: &Shape, x: f32, y: f32, aspect: f32) -> bool {
     }
 }
 
-fn paint(scene: &Scene, seed: u64) -> RgbImage {
+fn paint(scene: &Scene, seed: u64, width: u32) -> RgbImage {
+    let height = width * 2 / 3;
     let mut noise = Noise(seed | 1);
-    let aspect = WIDTH as f32 / HEIGHT as f32;
+    let aspect = width as f32 / height as f32;
     let dark = mix(scene.ground, [0.04, 0.05, 0.06], 0.75);
-    RgbImage::from_fn(WIDTH, HEIGHT, |px, py| {
-        let (x, y) = (px as f32 / WIDTH as f32, py as f32 / HEIGHT as f32);
+    RgbImage::from_fn(width, height, |px, py| {
+        let (x, y) = (px as f32 / width as f32, py as f32 / height as f32);
         let mut colour = if y < scene.line {
             let t = (y / scene.line).powf(0.8);
             mix(scene.zenith, scene.horizon, t)
@@ -307,9 +309,12 @@ fn main() {
     let out: PathBuf = std::env::args_os()
         .nth(1)
         .map_or_else(|| PathBuf::from("static/images/leads"), PathBuf::from);
+    let width = std::env::args()
+        .nth(2)
+        .map_or(WIDTH, |w| w.parse().expect("a width in pixels"));
     std::fs::create_dir_all(&out).expect("the output folder can be made");
     for (i, scene) in SCENES.iter().enumerate() {
-        let picture = paint(scene, 0x5eed + i as u64);
+        let picture = paint(scene, 0x5eed + i as u64, width);
         let path: &Path = &out.join(format!("{}.jpg", scene.name));
         let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut file, 84)

@@ -237,6 +237,7 @@ fn with_images(
         });
     }
     images::publish(&mut site, made);
+    site.image_cache = Some(cache);
     Ok(site)
 }
 

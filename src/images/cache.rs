@@ -96,7 +96,7 @@ impl Cache {
             }
         };
         let plan = Plan::new(&known, path, config, social);
-        if plan.files().any(|(file, _)| !file.exists()) {
+        if plan.files().any(|(file, _)| !self.dir.join(file).exists()) {
             let picture = match picture {
                 Some(picture) => picture,
                 None => {

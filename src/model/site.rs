@@ -36,6 +36,8 @@ pub struct Site {
     pub by_author: BTreeMap<String, Vec<usize>>,
     /// Files to publish as they are: (file on disk, path in the output).
     pub files: Vec<(PathBuf, String)>,
+    /// The image stage's cache folder, whose files are published by hard link.
+    pub image_cache: Option<PathBuf>,
     /// The photographs resized by [`crate::images`], by output path (empty until then).
     pub images: std::collections::HashMap<String, crate::images::Processed>,
     /// What was odd but not wrong.

@@ -280,6 +280,16 @@ impl Sink for Staging {
         self.count(!kept);
         Ok(())
     }
+
+    fn link(&self, from: &Path, path: &str) -> Result<()> {
+        let target = self.target(path)?;
+        let kept = self.keep(path, &target, |old| fs::same_contents(from, old))?;
+        if !kept && fs::hard_link(from, &target).is_err() {
+            fs::copy(from, &target)?;
+        }
+        self.count(!kept);
+        Ok(())
+    }
 }
 
 /// A sink that keeps nothing: `check` renders every page to find errors, and writes none.

@@ -32,6 +32,11 @@ pub trait Sink: Sync {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<()>;
     /// Publishes the file `from` at `path`.
     fn copy(&self, from: &Path, path: &str) -> Result<()>;
+    /// Publishes `from`, a file nobody edits (the image cache's), at `path`: a hard link where
+    /// the file system allows, so a large photograph costs no copy.
+    fn link(&self, from: &Path, path: &str) -> Result<()> {
+        self.copy(from, path)
+    }
 }
 
 /// What the render stage produced.
@@ -157,7 +162,10 @@ pub fn render_with_progress(
     let copied: Vec<Result<()>> = site
         .files
         .par_iter()
-        .map(|(from, to)| sink.copy(from, to))
+        .map(|(from, to)| match &site.image_cache {
+            Some(cache) if from.starts_with(cache) => sink.link(from, to),
+            _ => sink.copy(from, to),
+        })
         .collect();
     copied.into_iter().collect::<Result<Vec<()>>>()?;
     let pages = paths.iter().filter(|p| p.ends_with(".html")).count();

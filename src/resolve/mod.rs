@@ -127,6 +127,7 @@ pub fn resolve_cached(
         by_author,
         files,
         images: Default::default(),
+        image_cache: None,
         warnings,
         left_out,
         now: options.now,
