@@ -122,6 +122,17 @@ pub fn process(
             Err(diagnostic) => diagnostics.error(diagnostic),
         }
     }
+    // A file of the site whose name a size of a photograph takes would be lost.
+    for (_, path) in &images.files {
+        if let Some(file) = published.get(path.as_str())
+            && !images.by_path.contains_key(path)
+        {
+            diagnostics.error(Diagnostic::new(
+                relative(&site.root, file),
+                format!("sitrep publishes a size of a photograph at {path}, where this file would go: rename it"),
+            ));
+        }
+    }
     if diagnostics.errors.is_empty() {
         store.sweep(images.files.iter().map(|(file, _)| file.as_path()));
     }

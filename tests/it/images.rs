@@ -294,6 +294,21 @@ fn broken_photos_are_errors_naming_the_article_and_the_file() {
     assert!(!s.root().join(".public.sitrep-images").exists());
 }
 
+/// A file named like a size sitrep makes (`lead-480.jpg` beside `lead.jpg`) is an error, not
+/// silently replaced.
+#[test]
+fn a_file_in_the_way_of_a_size_is_an_error() {
+    let s = site("basic");
+    lead_article(&s, &camera_jpeg(1000, 600));
+    std::fs::write(s.root().join("content/articles/sea/lead-480.jpg"), b"mine").unwrap();
+    assert_eq!(
+        s.errors(),
+        [
+            "content/articles/sea/lead-480.jpg: sitrep publishes a size of a photograph at sea/lead-480.jpg, where this file would go: rename it"
+        ]
+    );
+}
+
 /// Pictures in an article's body, Markdown and raw HTML alike, get their sizes too; a PNG stays
 /// PNG; an SVG and a picture on another site are left as written.
 #[test]
