@@ -268,7 +268,7 @@ impl Plan {
         config: &ImagesConfig,
     ) -> std::io::Result<()> {
         let lossless = picture.format == Format::Png;
-        let mut made: HashMap<u32, image::DynamicImage> = HashMap::new();
+        let mut made: HashMap<u32, codec::DynamicImage> = HashMap::new();
         for item in self.sized.iter().chain(&self.webp) {
             let target = dir.join(&item.file);
             if target.exists() {

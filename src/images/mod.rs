@@ -11,7 +11,9 @@
 //! swept at the end.
 
 pub mod cache;
-pub mod codec;
+#[cfg(test)]
+mod codec_tests;
+pub use sitrep_photo as codec;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
