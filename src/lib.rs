@@ -207,13 +207,7 @@ pub fn check(options: &BuildOptions) -> Result<BuildReport> {
     clock.lap("resolve");
     // Photographs are decoded to find the damaged ones, but nothing is written.
     let cache = output::beside(&site_output(&options.root, options), "images")?;
-    let images = images::check(&site, &cache);
-    if !images.errors.is_empty() {
-        return Err(Error::Invalid {
-            errors: images.errors,
-            warnings: site.warnings.clone(),
-        });
-    }
+    image_errors(&site, images::check(&site, &cache))?;
     clock.lap("images");
     let counts = render::render(&site, &tera, &output::Discard)?;
     let counts = links_rule(&site, counts)?;
@@ -230,15 +224,21 @@ fn with_images(
 ) -> Result<model::site::Site> {
     let cache = output::beside(output, "images")?;
     let (made, diagnostics) = images::process(&site, &site.config.images, &cache, progress);
-    if !diagnostics.errors.is_empty() {
-        return Err(Error::Invalid {
-            errors: diagnostics.errors,
-            warnings: site.warnings.clone(),
-        });
-    }
+    image_errors(&site, diagnostics)?;
     images::publish(&mut site, made);
     site.image_cache = Some(cache);
     Ok(site)
+}
+
+/// The image stage's errors, if any, as the build's (with the site's warnings).
+fn image_errors(site: &model::site::Site, diagnostics: error::Diagnostics) -> Result<()> {
+    if diagnostics.errors.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Invalid {
+        errors: diagnostics.errors,
+        warnings: site.warnings.clone(),
+    })
 }
 
 /// Where a build of `root` with `options` writes.

@@ -97,8 +97,8 @@ pub fn process(
     cache: &Path,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> (Images, Diagnostics) {
-    let (used, mut diagnostics) = photographs(site);
     let published = published(site);
+    let (used, mut diagnostics) = photographs(site, &published);
     let store = cache::Cache::open(cache);
     let done = std::sync::atomic::AtomicUsize::new(0);
     let total = used.len();
@@ -145,8 +145,8 @@ pub fn process(
 /// What `check` says of the photographs: the errors [`process`] would report, found without
 /// writing anything (a photograph the cache at `cache` knows unchanged is not read again).
 pub fn check(site: &Site, cache: &Path) -> Diagnostics {
-    let (used, mut diagnostics) = photographs(site);
     let published = published(site);
+    let (used, mut diagnostics) = photographs(site, &published);
     let store = cache::Cache::open(cache);
     let errors: Vec<Diagnostic> = used
         .par_iter()
@@ -180,9 +180,11 @@ fn published(site: &Site) -> HashMap<&str, &Path> {
 
 /// Every local photograph a page shows, by output path, with where it is used; and an error
 /// for each that names a file the site does not have.
-fn photographs(site: &Site) -> (BTreeMap<String, Use>, Diagnostics) {
+fn photographs(
+    site: &Site,
+    published: &HashMap<&str, &Path>,
+) -> (BTreeMap<String, Use>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
-    let published = published(site);
     // Sorted by output path, so the work and the messages come in the same order every time.
     let mut used: BTreeMap<String, Use> = BTreeMap::new();
     let mut note = |src: &str,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::images::{self, Processed, Variant};
 use crate::model::site::{Image, Site};
 use crate::text::html_links as links;
+use crate::text::xml::escape;
 
 #[derive(Serialize)]
 pub struct Picture<'a> {
@@ -174,11 +175,6 @@ fn attributes(inside: &str) -> Vec<(String, String)> {
         }
     }
     out
-}
-
-/// An attribute value the build made (addresses): `&` and `"` escaped.
-fn escape(value: &str) -> String {
-    value.replace('&', "&amp;").replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -191,15 +191,9 @@ pub fn bucket(word: &str, buckets: u32) -> u32 {
     hash % buckets
 }
 
-/// `text` folded for matching: lower case with the case of every script, accents dropped,
-/// and the letters NFD cannot take apart spelt plainly. `search.js`'s `fold` does the same.
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    fold_into(text, &mut out);
-    out
-}
-
-/// [`fold`], appended to `out`.
+/// `text` folded for matching, appended to `out`: lower case with the case of every script,
+/// accents dropped, and the letters NFD cannot take apart spelt plainly. `search.js`'s `fold`
+/// does the same.
 fn fold_into(text: &str, out: &mut String) {
     if text.is_ascii() {
         let from = out.len();

@@ -332,11 +332,7 @@ fn errors_show_the_line_with_a_caret_and_a_hint() {
 fn the_command_prints_no_colour_when_not_on_a_terminal() {
     let s = site("basic");
     s.file("content/articles/frigate.md", "---\ntitle: yaml\n---\n");
-    let out = Command::new(env!("CARGO_BIN_EXE_sitrep"))
-        .args(["check", "--root"])
-        .arg(s.root())
-        .output()
-        .unwrap();
+    let out = run(&s, "check");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("error: content/articles/frigate.md:1:1: this file starts with `---`"));
     assert!(stderr.contains("  1 | ---\n    | ^\n"), "{stderr}");
@@ -461,11 +457,7 @@ fn messages_say_what_to_fix() {
         ],
     );
     assert!(s.errors()[1].contains("a date looks like 2026-11-28"));
-    let out = Command::new(env!("CARGO_BIN_EXE_sitrep"))
-        .args(["check", "--root"])
-        .arg(s.root())
-        .output()
-        .unwrap();
+    let out = run(&s, "check");
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.trim_end().ends_with("2 errors found"), "{stderr}");
 
@@ -474,11 +466,7 @@ fn messages_say_what_to_fix() {
         "content/articles/one.md",
         "+++\ntitle = \"x\"\ndate = 2026-11-01\nauthor = \"x\"\n+++\nB\n",
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_sitrep"))
-        .args(["build", "--root"])
-        .arg(s.root())
-        .output()
-        .unwrap();
+    let out = run(&s, "build");
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(
         stdout.contains(", 1 article, 1 author, 0 comments,"),
@@ -541,4 +529,13 @@ fn a_broken_link_in_a_page_names_its_line() {
         s.errors(),
         ["content/pages/contact.md:6:8: links to /desk/, which is not on this site"]
     );
+}
+
+/// `sitrep <command> --root <site>`, run as a user would run it.
+fn run(s: &crate::support::TestSite, command: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sitrep"))
+        .args([command, "--root"])
+        .arg(s.root())
+        .output()
+        .unwrap()
 }

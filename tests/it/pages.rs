@@ -411,16 +411,7 @@ fn the_footer_links_what_site_toml_names() {
     );
     let built = s.build();
     let page = built.page("/frigate/");
-    let links: Vec<(String, String)> = page
-        .all("footer .footer-links a")
-        .iter()
-        .map(|a| {
-            (
-                squash(&a.text().collect::<String>()),
-                a.value().attr("href").unwrap().to_string(),
-            )
-        })
-        .collect();
+    let links = page.links("footer .footer-links a");
     assert_eq!(
         links,
         [

@@ -224,6 +224,17 @@ impl Page {
     }
 
     /// The text of the one element matching `css`, whitespace collapsed.
+    /// (text, `href`) of every link matching `css`, text with white space collapsed.
+    pub fn links(&self, css: &str) -> Vec<(String, String)> {
+        self.all(css)
+            .iter()
+            .map(|a| {
+                let text = squash(&a.text().collect::<String>());
+                (text, a.value().attr("href").unwrap_or_default().to_string())
+            })
+            .collect()
+    }
+
     pub fn text_of(&self, css: &str) -> String {
         squash(&self.one(css).text().collect::<String>())
     }
